@@ -1,0 +1,44 @@
+# The two commands for a new machine are `make run` and `make test`; everything else is a step of theirs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test check lint typecheck contracts unit bench install system-deps clean
+
+run: install
+	$(BIN)/inbox-server serve --demo --db var/demo.sqlite3
+
+test: install check unit
+
+check: lint typecheck contracts
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck:
+	$(BIN)/mypy
+
+contracts:
+	$(BIN)/lint-imports
+
+unit:
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q
+
+bench: install
+	$(BIN)/python -m bench
+
+install: system-deps $(STAMP)
+
+system-deps:
+	@scripts/system-deps
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -c constraints.txt -e '.[desktop,dev]'
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

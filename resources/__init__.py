@@ -1,0 +1,1 @@
+"""Icons, stylesheets and sounds, loaded with importlib.resources."""

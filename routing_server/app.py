@@ -1,0 +1,117 @@
+"""The WebSocket front: starts the core on a storage and serves connections."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import ssl
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from websockets.asyncio.server import Server as WsServer
+from websockets.asyncio.server import ServerConnection, serve
+
+import routing_server.handlers  # noqa: F401  (registers the command handlers)
+from routing_client.protocol import MAX_FRAME_BYTES
+from routing_server.auth import SlidingWindow
+from routing_server.connection import Connection, ConnectionLimits
+from routing_server.core import Core, CoreOptions
+from routing_server.storage.base import Storage
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ServerContext:
+    """What every connection shares."""
+
+    core: Core
+    limits: ConnectionLimits
+    login_failures: SlidingWindow = field(default_factory=lambda: SlidingWindow(5, 60.0))
+    connections: set[Connection] = field(default_factory=set)
+    background: set[asyncio.Task[None]] = field(default_factory=set)
+
+
+@dataclass
+class ServerConfig:
+    """How to run the server."""
+
+    host: str = "127.0.0.1"
+    port: int = 8765
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    max_frame_bytes: int = MAX_FRAME_BYTES
+    limits: ConnectionLimits = field(default_factory=ConnectionLimits)
+    core: CoreOptions = field(default_factory=CoreOptions)
+
+
+class RoutingServer:
+    """A running server: `await RoutingServer.start(storage, config)`, then `await close()`."""
+
+    def __init__(self, ctx: ServerContext, ws_server: WsServer, scheme: str, host: str) -> None:
+        self.ctx = ctx
+        self._ws_server = ws_server
+        self.scheme = scheme
+        self.host = host
+
+    @property
+    def core(self) -> Core:
+        """The routing core."""
+        return self.ctx.core
+
+    @property
+    def port(self) -> int:
+        """The port actually listened on (the real one when configured as 0)."""
+        return int(next(iter(self._ws_server.sockets)).getsockname()[1])
+
+    @property
+    def url(self) -> str:
+        """`ws://HOST:PORT` (or `wss://`)."""
+        return f"{self.scheme}://{self.host}:{self.port}"
+
+    @classmethod
+    async def start(cls, storage: Storage, config: ServerConfig | None = None) -> RoutingServer:
+        """Open the storage, load the state and start listening."""
+        config = config or ServerConfig()
+        await storage.open()
+        core = Core(storage, options=config.core)
+        await core.start()
+        ctx = ServerContext(core=core, limits=config.limits)
+
+        async def handler(ws: ServerConnection) -> None:
+            await Connection(ws, ctx).run()
+
+        tls = _tls_context(config.tls_cert, config.tls_key)
+        ws_server = await serve(
+            handler,
+            config.host,
+            config.port,
+            ssl=tls,
+            max_size=config.max_frame_bytes,
+            ping_interval=20,
+            ping_timeout=20,
+            compression=None,
+        )
+        return cls(ctx, ws_server, "wss" if tls else "ws", config.host)
+
+    async def close(self) -> None:
+        """Close every connection with 1001, then stop the core and the storage."""
+        self._ws_server.close(close_connections=True)
+        await self._ws_server.wait_closed()
+        for task in list(self.ctx.background):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await self.ctx.core.stop()
+        await self.ctx.core.storage.close()
+
+
+def _tls_context(cert: Path | None, key: Path | None) -> ssl.SSLContext | None:
+    if cert is None and key is None:
+        return None
+    if cert is None or key is None:
+        raise ValueError("--tls-cert and --tls-key go together")
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context

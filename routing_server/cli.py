@@ -1,0 +1,221 @@
+"""`inbox-server`: serve, set up teams, users and gateway tokens, and simulate customers.
+
+Bad arguments print one line and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from platformdirs import user_data_dir
+
+from routing_server import admin, demo
+from routing_server.app import RoutingServer, ServerConfig
+from routing_server.simulate import simulate
+from routing_server.storage.sql import SqlStorage
+
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line and exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def default_db() -> Path:
+    """`INBOX_DB`, else the platform's user data folder."""
+    env = os.environ.get("INBOX_DB")
+    if env:
+        return Path(env)
+    return Path(user_data_dir("agent-inbox", appauthor=False)) / "server.sqlite3"
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is negative")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be above 0")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line."""
+    common = _Parser(add_help=False)
+    common.add_argument(
+        "--db", type=Path, default=None, help="database file (default: %(default)s)"
+    )
+    parser = _Parser(prog="inbox-server", description="The Agent Inbox routing server.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    serve = commands.add_parser("serve", parents=[common], help="run the server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=_positive_int, default=8765)
+    serve.add_argument("--tls-cert", type=Path)
+    serve.add_argument("--tls-key", type=Path)
+    serve.add_argument("--demo", action="store_true", help="seed demo accounts and traffic")
+
+    team = commands.add_parser("team", help="manage teams").add_subparsers(
+        dest="action", required=True, parser_class=_Parser
+    )
+    team_add = team.add_parser("add", parents=[common], help="create a team")
+    team_add.add_argument("name")
+    team_add.add_argument("--distribution", choices=admin.DISTRIBUTIONS, default="claim")
+
+    user = commands.add_parser("user", help="manage users").add_subparsers(
+        dest="action", required=True, parser_class=_Parser
+    )
+    user_add = user.add_parser("add", parents=[common], help="create a user")
+    user_add.add_argument("username")
+    user_add.add_argument("--role", choices=admin.ROLES, required=True)
+    user_add.add_argument("--team", default="support")
+    user_add.add_argument("--display-name")
+    user_add.add_argument("--email")
+    user_add.add_argument("--max-open", type=_positive_int, default=5)
+    user_add.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+
+    token = commands.add_parser("token", help="manage tokens").add_subparsers(
+        dest="action", required=True, parser_class=_Parser
+    )
+    token_create = token.add_parser("create", parents=[common], help="a gateway token")
+    token_create.add_argument("--integration", required=True, metavar="NAME")
+
+    sim = commands.add_parser("simulate", parents=[common], help="simulate customers")
+    sim.add_argument("--url", required=True)
+    sim.add_argument("--token", required=True)
+    sim.add_argument("--contacts", type=_positive_int, default=10)
+    sim.add_argument("--rate", type=_positive_float, default=0.5, metavar="PER_SECOND")
+    sim.add_argument("--duration", type=_positive_float, default=None, metavar="S")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    db: Path = args.db or default_db()
+    try:
+        if args.command == "serve":
+            return asyncio.run(_serve(args, db))
+        if args.command == "simulate":
+            asyncio.run(
+                simulate(
+                    args.url,
+                    args.token,
+                    contacts=args.contacts or 1,
+                    rate=args.rate,
+                    duration=args.duration,
+                )
+            )
+            return 0
+        return asyncio.run(_setup(args, db))
+    except admin.AdminError as exc:
+        print(f"inbox-server: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (OSError, ValueError) as exc:
+        print(f"inbox-server: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 0
+
+
+async def _setup(args: argparse.Namespace, db: Path) -> int:
+    storage = SqlStorage.sqlite(db)
+    await storage.open()
+    try:
+        if args.command == "team":
+            team = await admin.add_team(storage, args.name, args.distribution)
+            print(f"team {team.name} ({team.id}) created")
+        elif args.command == "user":
+            password = None
+            if args.password_stdin:
+                password = sys.stdin.readline().rstrip("\r\n")
+            elif args.role != "integration":
+                raise admin.AdminError("--password-stdin is required for this role")
+            user = await admin.add_user(
+                storage,
+                args.username,
+                args.role,
+                password,
+                team=args.team,
+                display_name=args.display_name,
+                email=args.email,
+                max_open=args.max_open,
+            )
+            print(f"user {user.username} ({user.role}) created")
+        elif args.command == "token":
+            print(await admin.integration_token(storage, args.integration))
+    finally:
+        await storage.close()
+    return 0
+
+
+async def _serve(args: argparse.Namespace, db: Path) -> int:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("websockets").setLevel(logging.WARNING)
+    storage = SqlStorage.sqlite(db)
+    config = ServerConfig(
+        host=args.host, port=args.port, tls_cert=args.tls_cert, tls_key=args.tls_key
+    )
+    if args.demo:
+        await storage.open()
+        passwords = await demo.seed(storage)
+        await storage.close()
+    server = await RoutingServer.start(storage, config)
+    print(f"listening on {server.url}", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    traffic: asyncio.Task[None] | None = None
+    if args.demo:
+        _print_demo_accounts(passwords)
+        traffic = asyncio.create_task(demo.run_demo_traffic(server.url, storage))
+    await stop.wait()
+    if traffic is not None:
+        traffic.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await traffic
+    await server.close()
+    return 0
+
+
+def _print_demo_accounts(passwords: dict[str, str]) -> None:
+    if passwords:
+        print("demo accounts (passwords are shown only this once):", flush=True)
+        for d in demo.DEMO_USERS:
+            print(f"  {d.username:<6} {d.role:<10} {passwords.get(d.username, '?')}", flush=True)
+    else:
+        print(
+            "demo accounts exist already: ana, ben, cleo (agents), sam (supervisor), root (admin)"
+        )
+    print(f"demo traffic: simulated customers; {demo.DEMO_BOT} claims and answers", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

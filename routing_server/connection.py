@@ -1,0 +1,202 @@
+"""One client connection: hello, the authentication deadline, the receive loop and a capped
+outgoing queue. Everything it does on behalf of the client goes through the dispatcher."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections import deque
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from websockets.asyncio.server import ServerConnection
+from websockets.exceptions import ConnectionClosed
+
+from routing_client import protocol as p
+from routing_server import __version__
+from routing_server.auth import TokenBucket
+from routing_server.engine import presence
+
+if TYPE_CHECKING:
+    from routing_server.app import ServerContext
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ConnectionLimits:
+    """Per-connection limits (tests shorten them)."""
+
+    auth_timeout: float = 10.0
+    max_queued_frames: int = 1000
+    request_rate: float = 50.0
+    request_burst: float = 100.0
+    bad_frames: int = 20
+    bad_frame_window: float = 10.0
+
+
+class Connection:
+    """A client's WebSocket and what the server knows about it."""
+
+    def __init__(self, ws: ServerConnection, ctx: ServerContext) -> None:
+        self.ws = ws
+        self.ctx = ctx
+        self.user_id: str | None = None
+        self.token_hash: str | None = None
+        self.synced = False
+        self.closed = False
+        limits = ctx.limits
+        self._queue: asyncio.Queue[str] = asyncio.Queue(limits.max_queued_frames)
+        self._bucket = TokenBucket(limits.request_rate, limits.request_burst)
+        self._bad: deque[float] = deque()
+        self._close_with = (1000, "")
+        self._closing = False
+
+    @property
+    def authenticated(self) -> bool:
+        """Whether a login or auth succeeded on this connection."""
+        return self.user_id is not None
+
+    async def run(self) -> None:
+        """Serve the connection until it closes, then clean up after it."""
+        from routing_server.dispatcher import dispatch
+
+        sender = asyncio.create_task(self._send_loop(), name="conn-send")
+        deadline = asyncio.create_task(self._auth_deadline(), name="conn-auth-deadline")
+        self.send(p.Hello(server_version=__version__).model_dump_json())
+        self.ctx.connections.add(self)
+        try:
+            async for frame in self.ws:
+                await dispatch(self, frame)
+                if self.closed:
+                    break
+        except ConnectionClosed:
+            pass
+        finally:
+            self.closed = True
+            self.ctx.connections.discard(self)
+            deadline.cancel()
+            await self.sign_out()
+            # Let a queued close (with its code) go out; otherwise stop sending.
+            with contextlib.suppress(TimeoutError, ConnectionClosed):
+                await asyncio.wait_for(asyncio.shield(sender), 2.0 if self._closing else 0)
+            sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sender
+
+    async def sign_in(self, user_id: str, token_hash: str) -> None:
+        """Mark the connection authenticated and count it toward the user's presence."""
+        if self.user_id == user_id:
+            self.token_hash = token_hash
+            return
+        await self.sign_out()
+        core = self.ctx.core
+        user = core.user(user_id)
+        if user is None:
+            raise RuntimeError(f"unknown user {user_id}")
+        async with core.write() as tx:
+            presence.connected(tx, user)
+        self.user_id, self.token_hash = user_id, token_hash
+        core.subscribe(user_id, self)
+
+    async def sign_out(self) -> None:
+        """Forget the connection's user (logout, close) and start their grace period if last."""
+        user_id = self.user_id
+        if user_id is None:
+            return
+        core = self.ctx.core
+        self.user_id, self.token_hash, self.synced = None, None, False
+        core.unsubscribe(user_id, self)
+        user = core.user(user_id)
+        if user is not None:
+            async with core.write() as tx:
+                presence.disconnected(tx, user)
+
+    # -- sending ------------------------------------------------------------------------------
+
+    def send(self, text: str) -> None:
+        """Queue a frame; a client too far behind is disconnected rather than buffered."""
+        if self.closed:
+            return
+        try:
+            self._queue.put_nowait(text)
+        except asyncio.QueueFull:
+            log.warning("dropping a connection that stays %d frames behind", self._queue.qsize())
+            self.close_soon(p.CLOSE_POLICY, "too far behind")
+
+    send_text = send
+
+    def send_result(self, request_id: int | None, result: dict[str, Any]) -> None:
+        """Queue a successful result."""
+        self.send(_dumps({"type": "result", "id": request_id, "ok": True, "result": result}))
+
+    def send_error(
+        self,
+        request_id: int | None,
+        code: str,
+        message: str,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        """Queue a failed result."""
+        error: dict[str, Any] = {"code": code, "message": message}
+        if details:
+            error["details"] = details
+        self.send(_dumps({"type": "result", "id": request_id, "ok": False, "error": error}))
+
+    def close_soon(self, code: int, reason: str) -> None:
+        """Close with `code` after the frames queued before it (at once if the queue is full)."""
+        if self.closed:
+            return
+        self.closed = True
+        self._close_with = (code, reason)
+        self._closing = True
+        try:
+            self._queue.put_nowait(_CLOSE)
+        except asyncio.QueueFull:
+            self._drop_queue()
+            self._queue.put_nowait(_CLOSE)
+
+    def _drop_queue(self) -> None:
+        while not self._queue.empty():
+            self._queue.get_nowait()
+
+    async def _send_loop(self) -> None:
+        try:
+            while True:
+                text = await self._queue.get()
+                if text is _CLOSE:
+                    await self.ws.close(*self._close_with)
+                    return
+                await self.ws.send(text)
+        except ConnectionClosed:
+            self.closed = True
+
+    # -- limits -------------------------------------------------------------------------------
+
+    async def _auth_deadline(self) -> None:
+        await asyncio.sleep(self.ctx.limits.auth_timeout)
+        if not self.authenticated and not self.closed:
+            self.close_soon(p.CLOSE_NOT_AUTHENTICATED, "not authenticated in time")
+
+    def allow_request(self, now: float) -> bool:
+        """The per-connection request rate limit."""
+        return self._bucket.allow(now)
+
+    def bad_frame(self, now: float) -> None:
+        """Count a bad frame; a flood of them closes the connection (4008)."""
+        limits = self.ctx.limits
+        self._bad.append(now)
+        while self._bad and self._bad[0] <= now - limits.bad_frame_window:
+            self._bad.popleft()
+        if len(self._bad) > limits.bad_frames:
+            self.close_soon(p.CLOSE_POLICY, "too many bad frames")
+
+
+# Queued after the last frame to send before closing.
+_CLOSE = "\x00close"
+
+
+def _dumps(obj: dict[str, Any]) -> str:
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)

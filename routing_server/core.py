@@ -1,0 +1,266 @@
+"""The server's heart: one writer over the engine, durable commits, fan-out and the timer.
+
+Every mutation runs inside `Core.write()`: under one lock, the engine applies the command, the
+storage commits its changes and events in one transaction, and only then are the events pushed.
+A claim race therefore has exactly one winner, and nothing is announced that is not on disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from routing_server import wire
+from routing_server.engine import Engine, Tx
+from routing_server.engine.clock import fire_due, next_deadline, recover
+from routing_server.engine.conversations import set_delivery
+from routing_server.engine.model import Conversation, Presence, User
+from routing_server.engine.state import State
+from routing_server.engine.tx import Changes, Outbound
+from routing_server.storage.base import Storage, StoredEvent
+
+log = logging.getLogger(__name__)
+
+
+class Subscriber(Protocol):
+    """A live connection that receives the events addressed to its user."""
+
+    @property
+    def synced(self) -> bool:
+        """Whether the connection has called `sync` (no events are pushed before)."""
+
+    def send_text(self, text: str) -> None:
+        """Queue one frame."""
+
+
+@dataclass
+class CoreOptions:
+    """Tunables of the core (tests shorten them)."""
+
+    delta_limit: int = 2000
+
+
+class Core:
+    """The engine, its storage and the connections that listen to it."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        clock: Callable[[], float] = time.time,
+        options: CoreOptions | None = None,
+    ) -> None:
+        self.storage = storage
+        self.clock = clock
+        self.options = options or CoreOptions()
+        self.engine: Engine | None = None
+        self.lock = asyncio.Lock()
+        self.subscribers: dict[str, set[Subscriber]] = {}
+        self._wake = asyncio.Event()
+        self._timer: asyncio.Task[None] | None = None
+        self._loaded_closed: set[str] = set()
+
+    @property
+    def state(self) -> State:
+        """The engine's state."""
+        return self.running_engine.state
+
+    @property
+    def running_engine(self) -> Engine:
+        """The engine, once `start` has loaded it."""
+        if self.engine is None:
+            raise RuntimeError("core is not started")
+        return self.engine
+
+    async def start(self) -> None:
+        """Load the state, start every grace period afresh (nobody is connected) and the timer."""
+        self.engine = Engine(await self.storage.load_state())
+        async with self.write() as tx:
+            recover(tx)
+        self._timer = asyncio.create_task(self._run_timer(), name="core-timer")
+
+    async def stop(self) -> None:
+        """Stop the timer (storage is closed by its owner)."""
+        if self._timer is not None:
+            self._timer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._timer
+            self._timer = None
+
+    # -- writing ------------------------------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def write(self) -> AsyncIterator[Tx]:
+        """Run one command: engine, then commit, then fan-out — all under the writer lock."""
+        async with self.lock:
+            engine = self.running_engine
+            tx = engine.begin(self.clock())
+            try:
+                yield tx
+                changes = tx.finish()
+                if not changes.empty:
+                    await self._commit(changes, tx.now)
+            except BaseException:
+                if tx.touched:
+                    # The engine may have changed memory that never reached the disk: reload.
+                    log.warning("command failed after changing state; reloading from storage")
+                    await self._reload()
+                raise
+            finally:
+                self._evict_closed()
+            self._wake.set()
+
+    async def _commit(self, changes: Changes, now: float) -> None:
+        state = self.running_engine.state
+        stored: list[StoredEvent] = []
+        seq = state.last_seq
+        for ev in changes.events:
+            seq += 1
+            stored.append(StoredEvent(seq, ev.name, wire.event_data(state, ev), ev.audience))
+        await self.storage.commit(changes, stored, now)
+        state.last_seq = seq
+        for conv in changes.conversations:
+            if not conv.is_open:
+                self._loaded_closed.add(conv.id)
+        self._fan_out(stored)
+        handed = [
+            ev.payload
+            for ev in changes.events
+            if isinstance(ev.payload, Outbound) and self._gateway_listening(ev.audience)
+        ]
+        if handed:
+            self._schedule_mark_sent(handed)
+
+    async def _reload(self) -> None:
+        state = await self.storage.load_state()
+        for user_id, subs in self.subscribers.items():
+            if user_id in state.presence:
+                state.presence[user_id].connections = len(subs)
+        self.running_engine.state = state
+
+    def _evict_closed(self) -> None:
+        conversations = self.running_engine.state.conversations
+        for conv_id in self._loaded_closed:
+            conv = conversations.get(conv_id)
+            if conv is not None and not conv.is_open:
+                del conversations[conv_id]
+        self._loaded_closed.clear()
+
+    async def conversation_for_write(self, tx: Tx, conversation_id: str) -> Conversation | None:
+        """The conversation, loading a closed one into the state for this command."""
+        conv = tx.state.conversations.get(conversation_id)
+        if conv is None:
+            conv = await self.storage.load_conversation(conversation_id)
+            if conv is not None:
+                tx.state.add_conversation(conv)
+                self._loaded_closed.add(conv.id)
+        return conv
+
+    async def conversation_for_read(self, conversation_id: str) -> Conversation | None:
+        """The conversation from memory, or a closed one from storage."""
+        conv = self.running_engine.state.conversations.get(conversation_id)
+        return conv or await self.storage.load_conversation(conversation_id)
+
+    # -- fan-out ------------------------------------------------------------------------------
+
+    def subscribe(self, user_id: str, sub: Subscriber) -> None:
+        """Register a connection for its user's events."""
+        self.subscribers.setdefault(user_id, set()).add(sub)
+
+    def unsubscribe(self, user_id: str, sub: Subscriber) -> None:
+        """Forget a connection."""
+        subs = self.subscribers.get(user_id)
+        if subs is not None:
+            subs.discard(sub)
+            if not subs:
+                del self.subscribers[user_id]
+
+    def _fan_out(self, events: list[StoredEvent]) -> None:
+        for ev in events:
+            text = event_frame(ev)
+            for user_id in ev.audience:
+                for sub in self.subscribers.get(user_id, ()):
+                    if sub.synced:
+                        sub.send_text(text)
+
+    def _gateway_listening(self, audience: frozenset[str]) -> bool:
+        return any(sub.synced for user_id in audience for sub in self.subscribers.get(user_id, ()))
+
+    def _schedule_mark_sent(self, outbound: list[Outbound]) -> None:
+        task = asyncio.create_task(self.mark_sent([o.message.id for o in outbound]))
+        task.add_done_callback(_log_failure)
+
+    async def mark_sent(self, message_ids: list[str]) -> None:
+        """Replies handed to a connected gateway are `sent` (unless already further along)."""
+        async with self.write() as tx:
+            for message_id in message_ids:
+                message = await self.storage.get_message(message_id)
+                if message is None or message.delivery != "pending":
+                    continue
+                conv = await self.conversation_for_write(tx, message.conversation_id)
+                if conv is not None:
+                    set_delivery(tx, message, conv, "sent")
+
+    # -- timers -------------------------------------------------------------------------------
+
+    async def _run_timer(self) -> None:
+        while True:
+            deadline = next_deadline(self.running_engine.state)
+            self._wake.clear()
+            delay = None if deadline is None else max(0.0, deadline - self.clock())
+            try:
+                async with asyncio.timeout(delay):
+                    await self._wake.wait()
+                continue
+            except TimeoutError:
+                pass
+            try:
+                async with self.write() as tx:
+                    fire_due(tx)
+            except Exception:
+                log.exception("firing timers failed; retrying in a second")
+                await asyncio.sleep(1.0)
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def user(self, user_id: str) -> User | None:
+        """A user by id."""
+        return self.running_engine.state.users.get(user_id)
+
+    async def ensure_user(self, user_id: str) -> User | None:
+        """A user, loading one added to the database (by the CLI) while the server runs."""
+        state = self.running_engine.state
+        found = state.users.get(user_id)
+        if found is not None:
+            return found
+        loaded = await self.storage.load_user(user_id)
+        if loaded is None:
+            return None
+        async with self.lock:
+            for team_id in loaded.team_ids:
+                if team_id not in state.teams:
+                    team = await self.storage.load_team(team_id)
+                    if team is not None:
+                        state.teams[team.id] = team
+            if loaded.id not in state.users:
+                state.add_user(loaded, Presence(loaded.id, "offline", self.clock()))
+        return state.users[user_id]
+
+
+def event_frame(ev: StoredEvent) -> str:
+    """The JSON text of an event frame."""
+    return json.dumps(
+        {"type": "event", "event": ev.name, "seq": ev.seq, "data": ev.data},
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+
+
+def _log_failure(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("background write failed", exc_info=task.exception())

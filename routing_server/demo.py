@@ -1,0 +1,144 @@
+"""`serve --demo`: demo accounts, a customer simulator and a demo agent that works the inbox."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import secrets
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from routing_client.rpc import RequestFailed, RpcClient
+from routing_server import admin, auth
+from routing_server.engine.model import Role
+from routing_server.simulate import simulate
+from routing_server.storage.sql import SqlStorage
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    """A demo account."""
+
+    username: str
+    display_name: str
+    role: Role
+
+
+DEMO_USERS = (
+    DemoUser("ana", "Ana Alvarez", "agent"),
+    DemoUser("ben", "Ben Okafor", "agent"),
+    DemoUser("cleo", "Cleo Park", "agent"),
+    DemoUser("sam", "Sam Rivera", "supervisor"),
+    DemoUser("root", "Ada Admin", "admin"),
+)
+DEMO_GATEWAY = "demo-gateway"
+# The demo agent the server itself plays, so that something happens without anyone signed in.
+DEMO_BOT = "ben"
+
+
+async def seed(storage: SqlStorage) -> dict[str, str]:
+    """Create the demo accounts once; returns their new passwords (empty when already seeded)."""
+    passwords: dict[str, str] = {}
+    for demo in DEMO_USERS:
+        if await storage.credentials(demo.username) is not None:
+            continue
+        password = secrets.token_urlsafe(9)
+        await admin.add_user(
+            storage,
+            demo.username,
+            demo.role,
+            password,
+            display_name=demo.display_name,
+            email=f"{demo.username}@demo.agent-inbox.test",
+        )
+        passwords[demo.username] = password
+    return passwords
+
+
+async def token_for(storage: SqlStorage, username: str) -> str:
+    """A fresh token for a demo user (the demo signs its own agents in without passwords)."""
+    creds = await storage.credentials(username)
+    if creds is None:
+        raise admin.AdminError(f"no demo user {username!r}")
+    token, token_hash = auth.new_token()
+    now = time.time()
+    await storage.save_token(token_hash, creds.user_id, now, now + auth.TOKEN_LIFETIME)
+    return token
+
+
+async def run_demo_traffic(
+    url: str, storage: SqlStorage, out: Callable[[str], None] = print
+) -> None:
+    """The simulator and the demo agent, until cancelled."""
+    gateway = await admin.integration_token(storage, DEMO_GATEWAY)
+    bot = await token_for(storage, DEMO_BOT)
+    async with asyncio.TaskGroup() as group:
+        group.create_task(simulate(url, gateway, contacts=12, rate=0.2, out=out))
+        group.create_task(demo_agent(url, bot, out))
+
+
+async def demo_agent(url: str, token: str, out: Callable[[str], None] = print) -> None:
+    """Claim shared conversations after a short while, reply and close them later."""
+    rng = random.Random()
+    client = await RpcClient.open(url)
+    try:
+        me = (await client.request("auth", token=token))["user"]
+        await client.request("set_presence", status="online")
+        await client.request("sync")
+        working: set[str] = set()
+        while True:
+            event = await client.events.get()
+            if event.event != "conversation.upsert":
+                continue
+            conv = event.data["conversation"]
+            if conv["state"] == "shared" and conv["id"] not in working:
+                await _work_later(client, me, conv, rng, out, working)
+    finally:
+        with contextlib.suppress(Exception):
+            await client.close()
+
+
+async def _work_later(
+    client: RpcClient,
+    me: dict[str, str],
+    conv: dict[str, Any],
+    rng: random.Random,
+    out: Callable[[str], None],
+    working: set[str],
+) -> None:
+    """Start working a conversation in the background; forget it when done."""
+    conv_id = str(conv["id"])
+    working.add(conv_id)
+    task = asyncio.create_task(_work(client, me, conv, rng, out))
+    task.add_done_callback(lambda _: working.discard(conv_id))
+
+
+async def _work(
+    client: RpcClient,
+    me: dict[str, str],
+    conv: dict[str, object],
+    rng: random.Random,
+    out: Callable[[str], None],
+) -> None:
+    await asyncio.sleep(rng.uniform(4, 10))
+    contact = conv["contact"]
+    name = contact["name"] if isinstance(contact, dict) else "a customer"
+    try:
+        await client.request("claim", conversation_id=conv["id"])
+        out(f"  {me['display_name']} claimed the conversation with {name}")
+        await asyncio.sleep(rng.uniform(1, 3))
+        await client.request(
+            "send_message",
+            conversation_id=conv["id"],
+            body=f"Hi {str(name).split()[0]}, {me['display_name'].split()[0]} here. On it!",
+            client_msg_id=str(uuid.uuid4()),
+        )
+        await asyncio.sleep(rng.uniform(10, 20))
+        await client.request("close", conversation_id=conv["id"])
+        out(f"  {me['display_name']} closed the conversation with {name}")
+    except RequestFailed:
+        return  # someone else claimed or closed it first

@@ -1,0 +1,143 @@
+"""The one dispatcher: frames are validated, authorised and routed to `handle_<command>`
+functions here, and every failure becomes a protocol error code here and nowhere else."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+
+from routing_client import protocol as p
+from routing_server.connection import Connection
+from routing_server.engine.errors import EngineError
+from routing_server.engine.model import User
+
+log = logging.getLogger(__name__)
+
+ROLE_RANK = {"integration": -1, "agent": 0, "supervisor": 1, "admin": 2}
+PUBLIC_COMMANDS = frozenset({"login", "auth", "ping"})
+
+Handler = Callable[[Connection, Any], Awaitable[dict[str, Any] | None]]
+R = TypeVar("R", bound=p.Request)
+
+
+class _Route:
+    __slots__ = ("handler", "roles")
+
+    def __init__(self, handler: Handler, roles: frozenset[str] | None) -> None:
+        self.handler = handler
+        self.roles = roles
+
+
+ROUTES: dict[str, _Route] = {}
+
+
+def command(
+    name: str, *, min_role: str | None = "agent", roles: frozenset[str] | None = None
+) -> Callable[[Callable[[Connection, R], Awaitable[dict[str, Any] | None]]], Handler]:
+    """Register a handler. `min_role` (by rank) or `roles` (exactly) says who may call it.
+
+    A handler returns the result object, or None when it has sent its result itself (sync does,
+    so that its result precedes the events that follow it).
+    """
+    if name not in p.COMMANDS:
+        raise ValueError(f"{name!r} is not a protocol command")
+    allowed = roles
+    if allowed is None and min_role is not None:
+        allowed = frozenset(r for r, rank in ROLE_RANK.items() if rank >= ROLE_RANK[min_role])
+
+    def register(fn: Callable[[Connection, R], Awaitable[dict[str, Any] | None]]) -> Handler:
+        ROUTES[name] = _Route(fn, allowed)
+        return fn
+
+    return register
+
+
+def caller(conn: Connection) -> User:
+    """The authenticated user of a connection."""
+    user = conn.ctx.core.user(conn.user_id or "")
+    if user is None:
+        raise EngineError("unauthenticated", "authenticate first")
+    return user
+
+
+async def dispatch(conn: Connection, frame: str | bytes) -> None:
+    """Handle one frame from a client: exactly one result goes back."""
+    now = time.monotonic()
+    if isinstance(frame, bytes):
+        conn.bad_frame(now)
+        conn.send_error(None, "bad_request", "frames must be text, not binary")
+        return
+    try:
+        obj = json.loads(frame)
+    except ValueError:
+        obj = None
+    request_id = obj.get("id") if isinstance(obj, dict) else None
+    kind = obj.get("type") if isinstance(obj, dict) else None
+    if (
+        not isinstance(obj, dict)
+        or not isinstance(request_id, int)
+        or isinstance(request_id, bool)
+        or not isinstance(kind, str)
+    ):
+        conn.bad_frame(now)
+        conn.send_error(
+            None, "bad_request", "a frame must be a JSON object with an int id and a string type"
+        )
+        return
+    if not conn.allow_request(now):
+        conn.send_error(request_id, "rate_limited", "too many requests; slow down")
+        return
+    if kind not in p.COMMANDS or kind not in ROUTES:
+        conn.bad_frame(now)
+        conn.send_error(request_id, "bad_request", f"type: unknown command {kind!r}")
+        return
+    try:
+        request = p.REQUEST_ADAPTER.validate_python(obj)
+    except ValidationError as exc:
+        conn.bad_frame(now)
+        conn.send_error(request_id, "bad_request", _describe(exc))
+        return
+    await _run(conn, ROUTES[kind], request)
+
+
+async def _run(conn: Connection, route: _Route, request: p.Request) -> None:
+    kind = request.type  # type: ignore[attr-defined]
+    try:
+        if not conn.authenticated and kind not in PUBLIC_COMMANDS:
+            raise EngineError("unauthenticated", "log in or authenticate first")
+        if (
+            route.roles is not None
+            and kind not in PUBLIC_COMMANDS
+            and caller(conn).role not in route.roles
+        ):
+            raise EngineError("forbidden", f"your role may not use {kind}")
+        result = await route.handler(conn, request)
+    except EngineError as exc:
+        conn.send_error(request.id, exc.code, exc.message, exc.details)
+    except Exception:
+        # Log the failure without the request: it may carry a password or a token.
+        log.exception("internal error handling %s", kind)
+        conn.send_error(request.id, "internal", "internal server error")
+    else:
+        if result is not None:
+            conn.send_result(request.id, result)
+
+
+def _describe(exc: ValidationError) -> str:
+    """A one-line message naming the first offending field."""
+    err = exc.errors()[0]
+    loc = [str(part) for part in err["loc"]]
+    # The discriminated union puts the command name first; the field is what follows.
+    if len(loc) > 1:
+        loc = loc[1:]
+    field = ".".join(loc) or "frame"
+    if err["type"] == "extra_forbidden":
+        return f"{field}: unknown field"
+    if err["type"] == "missing":
+        return f"{field}: field required"
+    return f"{field}: {err['msg']}"

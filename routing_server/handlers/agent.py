@@ -1,0 +1,126 @@
+"""Agent commands: presence, conversations, replies; and the read-only directory commands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from routing_client import protocol as p
+from routing_server import wire
+from routing_server.connection import Connection
+from routing_server.dispatcher import caller, command
+from routing_server.engine import conversations as conv_cmd
+from routing_server.engine import presence
+from routing_server.engine.errors import not_found
+from routing_server.engine.visibility import can_see
+
+
+@command("set_presence")
+async def handle_set_presence(conn: Connection, req: p.SetPresence) -> dict[str, Any]:
+    """Set the caller's presence; the result is the server's view of it."""
+    user = caller(conn)
+    async with conn.ctx.core.write() as tx:
+        result = presence.set_presence(tx, user, req.status)
+    return wire.dump(wire.presence(result))
+
+
+@command("get_conversation")
+async def handle_get_conversation(conn: Connection, req: p.GetConversation) -> dict[str, Any]:
+    """A conversation, a page of its messages (oldest first) and its routing timeline."""
+    core = conn.ctx.core
+    user = caller(conn)
+    conv = await core.conversation_for_read(req.conversation_id)
+    if conv is None or not can_see(user, conv):
+        raise not_found()
+    messages, has_more = await core.storage.messages_page(conv.id, req.before_message_id, req.limit)
+    timeline = await core.storage.timeline(conv.id)
+    return {
+        "conversation": wire.dump(wire.conversation(core.state, conv)),
+        "messages": [wire.dump(wire.message(m)) for m in messages],
+        "timeline": [wire.dump(wire.timeline_entry(t)) for t in timeline],
+        "has_more": has_more,
+    }
+
+
+@command("claim")
+async def handle_claim(conn: Connection, req: p.Claim) -> dict[str, Any]:
+    """Claim a conversation: exactly one of any number of racing agents wins."""
+    core = conn.ctx.core
+    async with core.write() as tx:
+        await core.conversation_for_write(tx, req.conversation_id)
+        conv = conv_cmd.claim(tx, caller(conn), req.conversation_id)
+    return {"conversation": wire.dump(wire.conversation(core.state, conv))}
+
+
+@command("release")
+async def handle_release(conn: Connection, req: p.Release) -> dict[str, Any]:
+    """Hand one's conversation back to normal routing."""
+    core = conn.ctx.core
+    async with core.write() as tx:
+        conv = conv_cmd.release(tx, caller(conn), req.conversation_id)
+    return {"conversation": wire.dump(wire.conversation(core.state, conv))}
+
+
+@command("send_message")
+async def handle_send_message(conn: Connection, req: p.SendMessage) -> dict[str, Any]:
+    """Reply; the same `client_msg_id` again returns the first message and sends nothing."""
+    core = conn.ctx.core
+    user = caller(conn)
+    async with core.write() as tx:
+        earlier = await core.storage.find_outbound(user.id, req.client_msg_id)
+        if earlier is not None:
+            return {"message": wire.dump(wire.message(earlier))}
+        await core.conversation_for_write(tx, req.conversation_id)
+        message = conv_cmd.send_message(tx, user, req.conversation_id, req.body, req.client_msg_id)
+    return {"message": wire.dump(wire.message(message))}
+
+
+@command("close")
+async def handle_close(conn: Connection, req: p.Close) -> dict[str, Any]:
+    """Close a conversation; the contact's next message opens a new one."""
+    core = conn.ctx.core
+    async with core.write() as tx:
+        await core.conversation_for_write(tx, req.conversation_id)
+        conv = conv_cmd.close(tx, caller(conn), req.conversation_id)
+        result = wire.dump(wire.conversation(core.state, conv))
+    return {"conversation": result}
+
+
+@command("transfer")
+async def handle_transfer(conn: Connection, req: p.Transfer) -> dict[str, Any]:
+    """Make a team member the owner."""
+    core = conn.ctx.core
+    async with core.write() as tx:
+        conv = conv_cmd.transfer(tx, caller(conn), req.conversation_id, req.to_user_id)
+    return {"conversation": wire.dump(wire.conversation(core.state, conv))}
+
+
+@command("mark_read")
+async def handle_mark_read(conn: Connection, req: p.MarkRead) -> dict[str, Any]:
+    """Reset the unread count."""
+    core = conn.ctx.core
+    async with core.write() as tx:
+        await core.conversation_for_write(tx, req.conversation_id)
+        conv = conv_cmd.mark_read(tx, caller(conn), req.conversation_id)
+        result = wire.dump(wire.conversation(core.state, conv))
+    return {"conversation": result}
+
+
+@command("list_users")
+async def handle_list_users(conn: Connection, req: p.ListUsers) -> dict[str, Any]:
+    """Every user."""
+    users = conn.ctx.core.state.users.values()
+    return {"users": [wire.dump(wire.user(u)) for u in sorted(users, key=lambda u: u.username)]}
+
+
+@command("list_teams")
+async def handle_list_teams(conn: Connection, req: p.ListTeams) -> dict[str, Any]:
+    """Every team with its members."""
+    state = conn.ctx.core.state
+    teams = sorted(state.teams.values(), key=lambda t: t.name)
+    return {"teams": [wire.dump(wire.team(state, t)) for t in teams]}
+
+
+@command("get_settings")
+async def handle_get_settings(conn: Connection, req: p.GetSettings) -> dict[str, Any]:
+    """The routing settings."""
+    return {"settings": wire.dump(wire.settings(conn.ctx.core.state.settings))}

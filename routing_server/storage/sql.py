@@ -1,0 +1,369 @@
+"""Storage on SQLAlchemy Core (async): SQLite in WAL mode by default.
+
+Every write path runs in one transaction; the server calls `commit` once per command, before it
+sends any result or event, so whatever a client was told is on disk.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Table, delete, event, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.sql.dml import Insert
+
+from routing_server.engine.model import (
+    Conversation,
+    Message,
+    Presence,
+    Team,
+    TimelineEntry,
+    User,
+)
+from routing_server.engine.state import State
+from routing_server.engine.tx import Changes
+from routing_server.storage import rows, schema
+from routing_server.storage.base import Credentials, StoredEvent
+
+log = logging.getLogger(__name__)
+
+# Events kept for delta sync; a client further behind than this gets a snapshot.
+EVENTS_KEPT = 200_000
+
+
+def sqlite_url(path: Path | str) -> str:
+    """The SQLAlchemy URL of a SQLite database file."""
+    return f"sqlite+aiosqlite:///{path}"
+
+
+def _upsert(dialect: Dialect, table: Table, key: str) -> Insert:
+    """An INSERT … ON CONFLICT (key) DO UPDATE for SQLite or PostgreSQL."""
+    stmt: Any = postgresql.insert(table) if dialect.name == "postgresql" else sqlite.insert(table)
+    return stmt.on_conflict_do_update(  # type: ignore[no-any-return]
+        index_elements=[key],
+        set_={c.name: stmt.excluded[c.name] for c in table.columns if c.name != key},
+    )
+
+
+class SqlStorage:
+    """The `Storage` interface on SQLAlchemy's asyncio engine."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._engine: AsyncEngine | None = None
+        self._events_floor = 0
+
+    @classmethod
+    def sqlite(cls, path: Path | str) -> SqlStorage:
+        """Storage in a SQLite file (created, with its folder, when missing)."""
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return cls(sqlite_url(path))
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The open engine."""
+        if self._engine is None:
+            raise RuntimeError("storage is not open")
+        return self._engine
+
+    async def open(self) -> None:
+        """Connect, set SQLite's durability pragmas, migrate and prune old events."""
+        engine = create_async_engine(self.url)
+        if engine.dialect.name == "sqlite":
+            event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        self._engine = engine
+        async with engine.begin() as conn:
+            before = await conn.run_sync(schema.migrate)
+            if before and before != schema.CURRENT_VERSION:
+                log.info("database migrated from version %d to %d", before, schema.CURRENT_VERSION)
+            await self._prune_events(conn)
+
+    async def close(self) -> None:
+        """Dispose of the connection pool."""
+        if self._engine is not None:
+            await self._engine.dispose()
+            self._engine = None
+
+    async def _prune_events(self, conn: AsyncConnection) -> None:
+        last = (await conn.execute(select(func.max(schema.events.c.seq)))).scalar()
+        floor_row = await conn.execute(
+            select(schema.meta.c.value).where(schema.meta.c.key == "events_floor")
+        )
+        floor = floor_row.scalar() or 0
+        if last is not None and last - EVENTS_KEPT > floor:
+            floor = last - EVENTS_KEPT
+            await conn.execute(delete(schema.events).where(schema.events.c.seq <= floor))
+            await conn.execute(
+                _upsert(conn.dialect, schema.meta, "key"), [{"key": "events_floor", "value": floor}]
+            )
+        self._events_floor = int(floor)
+
+    # -- the state ----------------------------------------------------------------------------
+
+    async def load_state(self) -> State:
+        """Users, teams, presence, contacts, open conversations, settings and the last seq."""
+        state = State()
+        async with self.engine.connect() as conn:
+            for row in await _all(conn, select(schema.teams)):
+                team = rows.team_from(row)
+                state.teams[team.id] = team
+            presences = {
+                r["user_id"]: rows.presence_from(r)
+                for r in await _all(conn, select(schema.presence))
+            }
+            for row in await _all(conn, select(schema.users)):
+                user = rows.user_from(row)
+                state.add_user(user, presences.get(user.id) or Presence(user.id, "offline", 0.0))
+            for row in await _all(conn, select(schema.contacts)):
+                state.add_contact(rows.contact_from(row))
+            open_rows = await _all(
+                conn, select(schema.conversations).where(schema.conversations.c.state != "closed")
+            )
+            for row in open_rows:
+                state.add_conversation(rows.conversation_from(row))
+            settings_row = await _all(conn, select(schema.settings.c.data))
+            if settings_row:
+                state.settings = rows.settings_from(settings_row[0]["data"])
+            seq = await conn.execute(
+                select(schema.meta.c.value).where(schema.meta.c.key == "last_seq")
+            )
+            state.last_seq = int(seq.scalar() or 0)
+        return state
+
+    async def commit(self, changes: Changes, events: list[StoredEvent], at: float) -> None:
+        """Write a transaction's changes and its events atomically."""
+        async with self.engine.begin() as conn:
+            d = conn.dialect
+            await _put(conn, _upsert(d, schema.teams, "id"), map(rows.team_row, changes.teams))
+            await _put(conn, _upsert(d, schema.users, "id"), map(rows.user_row, changes.users))
+            await _put(
+                conn,
+                _upsert(d, schema.presence, "user_id"),
+                map(rows.presence_row, changes.presence),
+            )
+            await _put(
+                conn, _upsert(d, schema.contacts, "id"), map(rows.contact_row, changes.contacts)
+            )
+            await _put(
+                conn,
+                _upsert(d, schema.conversations, "id"),
+                map(rows.conversation_row, changes.conversations),
+            )
+            await _put(conn, insert(schema.messages), map(rows.message_row, changes.new_messages))
+            for m in changes.updated_messages:
+                await conn.execute(
+                    update(schema.messages)
+                    .where(schema.messages.c.id == m.id)
+                    .values(delivery=m.delivery)
+                )
+            await _put(conn, insert(schema.timeline), map(rows.timeline_row, changes.timeline))
+            if changes.settings is not None:
+                await _put(
+                    conn,
+                    _upsert(d, schema.settings, "id"),
+                    [{"id": 1, "data": rows.settings_data(changes.settings)}],
+                )
+            if events:
+                await _put(
+                    conn,
+                    insert(schema.events),
+                    (
+                        {
+                            "seq": e.seq,
+                            "name": e.name,
+                            "data": e.data,
+                            "audience": sorted(e.audience),
+                            "at": at,
+                        }
+                        for e in events
+                    ),
+                )
+                await conn.execute(
+                    update(schema.meta)
+                    .where(schema.meta.c.key == "last_seq")
+                    .values(value=events[-1].seq)
+                )
+
+    # -- users, teams and tokens --------------------------------------------------------------
+
+    async def load_user(self, user_id: str) -> User | None:
+        """One user, straight from the database."""
+        async with self.engine.connect() as conn:
+            found = await _all(conn, select(schema.users).where(schema.users.c.id == user_id))
+        return rows.user_from(found[0]) if found else None
+
+    async def load_team(self, team_id: str) -> Team | None:
+        """One team, straight from the database."""
+        async with self.engine.connect() as conn:
+            found = await _all(conn, select(schema.teams).where(schema.teams.c.id == team_id))
+        return rows.team_from(found[0]) if found else None
+
+    async def credentials(self, username: str) -> Credentials | None:
+        """The user id and password hash for a username."""
+        q = select(schema.users.c.id, schema.users.c.password_hash).where(
+            schema.users.c.username == username
+        )
+        async with self.engine.connect() as conn:
+            found = await _all(conn, q)
+        return Credentials(found[0]["id"], found[0]["password_hash"]) if found else None
+
+    async def set_password_hash(self, user_id: str, password_hash: str) -> None:
+        """Replace a user's password hash."""
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                update(schema.users)
+                .where(schema.users.c.id == user_id)
+                .values(password_hash=password_hash)
+            )
+
+    async def create_user(self, user: User, password_hash: str | None) -> None:
+        """Insert a new user with a presence of offline."""
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                insert(schema.users).values(**rows.user_row(user), password_hash=password_hash)
+            )
+            await conn.execute(
+                insert(schema.presence).values(user_id=user.id, status="offline", since=0.0)
+            )
+
+    async def create_team(self, team: Team) -> None:
+        """Insert a new team."""
+        async with self.engine.begin() as conn:
+            await conn.execute(insert(schema.teams).values(**rows.team_row(team)))
+
+    async def save_token(self, token_hash: str, user_id: str, now: float, expires: float) -> None:
+        """Store a new token's hash."""
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                insert(schema.tokens).values(
+                    token_hash=token_hash,
+                    user_id=user_id,
+                    created_at=now,
+                    expires_at=expires,
+                    revoked=False,
+                )
+            )
+
+    async def token_user(self, token_hash: str, now: float) -> str | None:
+        """The user a live token belongs to."""
+        t = schema.tokens
+        q = select(t.c.user_id).where(
+            t.c.token_hash == token_hash, t.c.revoked.is_(False), t.c.expires_at > now
+        )
+        async with self.engine.connect() as conn:
+            return (await conn.execute(q)).scalar()
+
+    async def revoke_token(self, token_hash: str) -> None:
+        """Revoke one token."""
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                update(schema.tokens)
+                .where(schema.tokens.c.token_hash == token_hash)
+                .values(revoked=True)
+            )
+
+    # -- conversations and messages -----------------------------------------------------------
+
+    async def load_conversation(self, conversation_id: str) -> Conversation | None:
+        """One conversation, open or closed."""
+        c = schema.conversations
+        async with self.engine.connect() as conn:
+            found = await _all(conn, select(c).where(c.c.id == conversation_id))
+        return rows.conversation_from(found[0]) if found else None
+
+    async def find_outbound(self, author_id: str, client_msg_id: str) -> Message | None:
+        """The reply an author already sent with this `client_msg_id`."""
+        m = schema.messages
+        return await self._one_message(
+            select(m).where(m.c.author_id == author_id, m.c.client_msg_id == client_msg_id)
+        )
+
+    async def find_inbound(self, external_id: str) -> Message | None:
+        """The inbound message already delivered with this `external_id`."""
+        m = schema.messages
+        return await self._one_message(select(m).where(m.c.external_id == external_id))
+
+    async def get_message(self, message_id: str) -> Message | None:
+        """One message."""
+        m = schema.messages
+        return await self._one_message(select(m).where(m.c.id == message_id))
+
+    async def _one_message(self, query: Any) -> Message | None:
+        async with self.engine.connect() as conn:
+            found = await _all(conn, query)
+        return rows.message_from(found[0]) if found else None
+
+    async def messages_page(
+        self, conversation_id: str, before_message_id: str | None, limit: int
+    ) -> tuple[list[Message], bool]:
+        """Up to `limit` messages before a message (or the newest), oldest first; has_more."""
+        m = schema.messages
+        q = select(m).where(m.c.conversation_id == conversation_id)
+        if before_message_id is not None:
+            pos = (
+                select(m.c.pos)
+                .where(m.c.id == before_message_id, m.c.conversation_id == conversation_id)
+                .scalar_subquery()
+            )
+            q = q.where(m.c.pos < pos)
+        q = q.order_by(m.c.pos.desc()).limit(limit + 1)
+        async with self.engine.connect() as conn:
+            found = await _all(conn, q)
+        has_more = len(found) > limit
+        return [rows.message_from(r) for r in reversed(found[:limit])], has_more
+
+    async def timeline(self, conversation_id: str) -> list[TimelineEntry]:
+        """Every routing step of a conversation, oldest first."""
+        t = schema.timeline
+        q = select(t).where(t.c.conversation_id == conversation_id).order_by(t.c.pos)
+        async with self.engine.connect() as conn:
+            return [rows.timeline_from(r) for r in await _all(conn, q)]
+
+    async def events_since(self, seq: int, limit: int) -> list[StoredEvent] | None:
+        """Events after `seq`, or None when more than `limit` or some were pruned."""
+        if seq < self._events_floor:
+            return None
+        e = schema.events
+        q = select(e).where(e.c.seq > seq).order_by(e.c.seq).limit(limit + 1)
+        async with self.engine.connect() as conn:
+            found = await _all(conn, q)
+        if len(found) > limit:
+            return None
+        return [
+            StoredEvent(r["seq"], r["name"], r["data"], frozenset(r["audience"])) for r in found
+        ]
+
+    async def undelivered_outbound(self) -> list[Message]:
+        """Replies that no gateway has acknowledged yet, oldest first."""
+        m = schema.messages
+        q = (
+            select(m)
+            .where(m.c.direction == "out", m.c.delivery.in_(("pending", "sent")))
+            .order_by(m.c.pos)
+        )
+        async with self.engine.connect() as conn:
+            return [rows.message_from(r) for r in await _all(conn, q)]
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets readers run beside the one writer; FULL makes every commit survive power loss.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+async def _all(conn: AsyncConnection, query: Any) -> Sequence[Any]:
+    return (await conn.execute(query)).mappings().all()
+
+
+async def _put(conn: AsyncConnection, stmt: Any, values: Iterable[dict[str, Any]]) -> None:
+    params = list(values)
+    if params:
+        await conn.execute(stmt, params)
