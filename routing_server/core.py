@@ -232,6 +232,17 @@ class Core:
         """A user by id."""
         return self.running_engine.state.users.get(user_id)
 
+    async def refresh_directory(self) -> None:
+        """Load users and teams added to the database (by the CLI) since the state was loaded."""
+        teams, users = await self.storage.load_directory()
+        async with self.lock:
+            state = self.running_engine.state
+            for team in teams:
+                state.teams.setdefault(team.id, team)
+            for user in users:
+                if user.id not in state.users:
+                    state.add_user(user, Presence(user.id, "offline", self.clock()))
+
     async def ensure_user(self, user_id: str) -> User | None:
         """A user, loading one added to the database (by the CLI) while the server runs."""
         state = self.running_engine.state

@@ -56,6 +56,7 @@ async def handle_release(conn: Connection, req: p.Release) -> dict[str, Any]:
     """Hand one's conversation back to normal routing."""
     core = conn.ctx.core
     async with core.write() as tx:
+        await core.conversation_for_write(tx, req.conversation_id)
         conv = conv_cmd.release(tx, caller(conn), req.conversation_id)
     return {"conversation": wire.dump(wire.conversation(core.state, conv))}
 
@@ -89,7 +90,9 @@ async def handle_close(conn: Connection, req: p.Close) -> dict[str, Any]:
 async def handle_transfer(conn: Connection, req: p.Transfer) -> dict[str, Any]:
     """Make a team member the owner."""
     core = conn.ctx.core
+    await core.ensure_user(req.to_user_id)
     async with core.write() as tx:
+        await core.conversation_for_write(tx, req.conversation_id)
         conv = conv_cmd.transfer(tx, caller(conn), req.conversation_id, req.to_user_id)
     return {"conversation": wire.dump(wire.conversation(core.state, conv))}
 
@@ -108,6 +111,7 @@ async def handle_mark_read(conn: Connection, req: p.MarkRead) -> dict[str, Any]:
 @command("list_users")
 async def handle_list_users(conn: Connection, req: p.ListUsers) -> dict[str, Any]:
     """Every user."""
+    await conn.ctx.core.refresh_directory()
     users = conn.ctx.core.state.users.values()
     return {"users": [wire.dump(wire.user(u)) for u in sorted(users, key=lambda u: u.username)]}
 
@@ -115,6 +119,7 @@ async def handle_list_users(conn: Connection, req: p.ListUsers) -> dict[str, Any
 @command("list_teams")
 async def handle_list_teams(conn: Connection, req: p.ListTeams) -> dict[str, Any]:
     """Every team with its members."""
+    await conn.ctx.core.refresh_directory()
     state = conn.ctx.core.state
     teams = sorted(state.teams.values(), key=lambda t: t.name)
     return {"teams": [wire.dump(wire.team(state, t)) for t in teams]}

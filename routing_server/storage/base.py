@@ -43,6 +43,9 @@ class Storage(Protocol):
     async def commit(self, changes: Changes, events: list[StoredEvent], at: float) -> None:
         """Write a transaction's changes and its events atomically."""
 
+    async def load_directory(self) -> tuple[list[Team], list[User]]:
+        """Every team and user."""
+
     async def load_user(self, user_id: str) -> User | None:
         """One user, straight from the database (for users added while the server runs)."""
 

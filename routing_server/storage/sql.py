@@ -191,6 +191,13 @@ class SqlStorage:
 
     # -- users, teams and tokens --------------------------------------------------------------
 
+    async def load_directory(self) -> tuple[list[Team], list[User]]:
+        """Every team and user."""
+        async with self.engine.connect() as conn:
+            teams = [rows.team_from(r) for r in await _all(conn, select(schema.teams))]
+            users = [rows.user_from(r) for r in await _all(conn, select(schema.users))]
+        return teams, users
+
     async def load_user(self, user_id: str) -> User | None:
         """One user, straight from the database."""
         async with self.engine.connect() as conn:

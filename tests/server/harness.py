@@ -1,0 +1,158 @@
+"""A real routing server on port 0 and helpers to populate it and connect to it."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from routing_client.rpc import RpcClient
+from routing_server import admin, auth
+from routing_server.app import RoutingServer, ServerConfig
+from routing_server.connection import ConnectionLimits
+from routing_server.engine.model import Role
+from routing_server.storage.sql import SqlStorage
+
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass
+class Harness:
+    """A started server, its database path and every client opened through it."""
+
+    server: RoutingServer
+    db: Path
+    clients: list[RpcClient] = field(default_factory=list)
+    _external: int = 0
+
+    @property
+    def url(self) -> str:
+        """The server's ws:// URL."""
+        return self.server.url
+
+    @property
+    def storage(self) -> SqlStorage:
+        """The server's storage."""
+        storage = self.server.core.storage
+        assert isinstance(storage, SqlStorage)
+        return storage
+
+    async def add_user(
+        self,
+        username: str,
+        role: Role = "agent",
+        *,
+        team: str | None = "support",
+        max_open: int = 5,
+        password: str = PASSWORD,
+    ) -> str:
+        """Create a user; returns its id."""
+        user = await admin.add_user(
+            self.storage,
+            username,
+            role,
+            password if role != "integration" else None,
+            team=team,
+            display_name=username.title(),
+            max_open=max_open,
+        )
+        return user.id
+
+    async def token(self, username: str) -> str:
+        """A fresh token for an existing user."""
+        creds = await self.storage.credentials(username)
+        assert creds is not None
+        token, token_hash = auth.new_token()
+        now = time.time()
+        await self.storage.save_token(token_hash, creds.user_id, now, now + auth.TOKEN_LIFETIME)
+        return token
+
+    async def open(self) -> RpcClient:
+        """An unauthenticated client."""
+        client = await RpcClient.open(self.url)
+        self.clients.append(client)
+        return client
+
+    async def connect(self, username: str, *, sync: bool = True) -> RpcClient:
+        """A client authenticated as `username` (and synced, so that events flow)."""
+        client = await self.open()
+        await client.request("auth", token=await self.token(username))
+        if sync:
+            await client.request("sync")
+        return client
+
+    async def agent(self, username: str, role: Role = "agent", **kw: Any) -> RpcClient:
+        """Create a user, connect it and set it online."""
+        await self.add_user(username, role, **kw)
+        client = await self.connect(username)
+        await client.request("set_presence", status="online")
+        return client
+
+    async def gateway(self, name: str = "gw") -> RpcClient:
+        """A connected, synced channel gateway."""
+        token = await admin.integration_token(self.storage, name)
+        client = await self.open()
+        await client.request("auth", token=token)
+        await client.request("sync")
+        return client
+
+    async def inbound(
+        self, gateway: RpcClient, sender: str = "+15550001", body: str = "hello", **kw: Any
+    ) -> dict[str, Any]:
+        """A customer message through `gateway`; returns the `inbound` result."""
+        self._external += 1
+        fields: dict[str, Any] = {
+            "channel": "sms",
+            "from": sender,
+            "body": body,
+            "external_id": kw.pop("external_id", f"ext-{self._external}-{uuid.uuid4()}"),
+        }
+        fields.update(kw)
+        return await gateway.request("inbound", **fields)
+
+    async def close(self) -> None:
+        """Close every client, then the server."""
+        for client in self.clients:
+            await client.close()
+        await self.server.close()
+
+
+async def start_harness(tmp_path: Path, limits: ConnectionLimits | None = None) -> Harness:
+    """Start a server on a fresh database in `tmp_path`, on a free port."""
+    db = tmp_path / "server.sqlite3"
+    config = ServerConfig(port=0, limits=limits or ConnectionLimits())
+    server = await RoutingServer.start(SqlStorage.sqlite(db), config)
+    return Harness(server, db)
+
+
+async def drain(client: RpcClient) -> list[Any]:
+    """Every event already received (without waiting)."""
+    events = []
+    while not client.events.empty():
+        events.append(client.events.get_nowait())
+    return events
+
+
+async def wait_for_event(
+    client: RpcClient, name: str, timeout: float = 5.0, **match: Any
+) -> dict[str, Any]:
+    """The data of the next event called `name` whose data contains `match` (others skipped)."""
+    import asyncio
+
+    async with asyncio.timeout(timeout):
+        while True:
+            event = await client.events.get()
+            if event.event == name and _matches(event.data, match):
+                return event.data
+
+
+def _matches(data: dict[str, Any], match: dict[str, Any]) -> bool:
+    for key, value in match.items():
+        got: Any = data
+        for part in key.split("__"):
+            got = got.get(part) if isinstance(got, dict) else None
+        if got != value:
+            return False
+    return True
