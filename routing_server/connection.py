@@ -124,7 +124,7 @@ class Connection:
             self._queue.put_nowait(text)
         except asyncio.QueueFull:
             log.warning("dropping a connection that stays %d frames behind", self._queue.qsize())
-            self.close_soon(p.CLOSE_POLICY, "too far behind")
+            self.drop()
 
     send_text = send
 
@@ -157,6 +157,20 @@ class Connection:
         except asyncio.QueueFull:
             self._drop_queue()
             self._queue.put_nowait(_CLOSE)
+
+    def drop(self) -> None:
+        """Disconnect at once, without waiting for queued frames (the client is not reading)."""
+        self.closed = True
+        self._drop_queue()
+        task = asyncio.create_task(self._abort(), name="conn-drop")
+        self.ctx.background.add(task)
+        task.add_done_callback(self.ctx.background.discard)
+
+    async def _abort(self) -> None:
+        # A polite close needs the client to read; give it a moment, then cut the TCP connection.
+        with contextlib.suppress(TimeoutError, ConnectionClosed):
+            await asyncio.wait_for(self.ws.close(p.CLOSE_POLICY, "too far behind"), 1.0)
+        self.ws.transport.abort()
 
     def _drop_queue(self) -> None:
         while not self._queue.empty():
