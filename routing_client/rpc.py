@@ -7,6 +7,7 @@ import contextlib
 import itertools
 import json
 import ssl
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -70,8 +71,14 @@ class RpcClient:
             raise
         return cls(ws, hello)
 
-    async def request(self, type: str, *, timeout: float = 30.0, **fields: Any) -> dict[str, Any]:
-        """Send a request and wait for its result; a failure raises `RequestFailed`."""
+    async def request(self, type: str, **fields: Any) -> dict[str, Any]:
+        """Send a request and wait up to 30 s for its result; a failure raises `RequestFailed`."""
+        return await self.call(type, fields)
+
+    async def call(
+        self, type: str, fields: Mapping[str, Any], *, timeout: float = 30.0
+    ) -> dict[str, Any]:
+        """Like `request`, with the fields as a mapping (`from` is a keyword) and a timeout."""
         request_id = next(self._ids)
         future: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
         self._pending[request_id] = future

@@ -99,7 +99,7 @@ async def simulate(
                         "body": body,
                         "external_id": str(uuid.uuid4()),
                     }
-                    await client.request("inbound", **message)
+                    await client.call("inbound", message)
                     stats.sent += 1
                     out(f"→ {who.name} ({who.channel} {who.address}): {body}")
                     await asyncio.sleep(rng.expovariate(rate) if rate > 0 else 3600)

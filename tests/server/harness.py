@@ -110,7 +110,7 @@ class Harness:
             "external_id": kw.pop("external_id", f"ext-{self._external}-{uuid.uuid4()}"),
         }
         fields.update(kw)
-        return await gateway.request("inbound", **fields)
+        return await gateway.call("inbound", fields)
 
     async def close(self) -> None:
         """Close every client, then the server."""

@@ -18,7 +18,9 @@ from routing_client.rpc import RpcClient
 CLI = [sys.executable, "-m", "routing_server.cli"]
 
 
-def run_cli(*args: str, stdin: str = "", db: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, stdin: str = "", db: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run `inbox-server ARGS` to completion."""
     extra = ["--db", str(db)] if db is not None else []
     return subprocess.run(
@@ -30,8 +32,14 @@ def run_cli(*args: str, stdin: str = "", db: Path | None = None) -> subprocess.C
 async def served(db: Path) -> AsyncIterator[tuple[asyncio.subprocess.Process, str]]:
     """`inbox-server serve --port 0` as a child process; yields it and its URL."""
     proc = await asyncio.create_subprocess_exec(
-        *CLI, "serve", "--port", "0", "--db", str(db),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
+        *CLI,
+        "serve",
+        "--port",
+        "0",
+        "--db",
+        str(db),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
     )
     assert proc.stdout is not None
     line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode().strip()
@@ -46,8 +54,19 @@ async def served(db: Path) -> AsyncIterator[tuple[asyncio.subprocess.Process, st
 
 def setup_db(db: Path) -> str:
     """A database with agent ana and a gateway; returns the gateway token."""
-    assert run_cli("user", "add", "ana", "--role", "agent", "--password-stdin",
-                   stdin="s3cret-pass\n", db=db).returncode == 0
+    assert (
+        run_cli(
+            "user",
+            "add",
+            "ana",
+            "--role",
+            "agent",
+            "--password-stdin",
+            stdin="s3cret-pass\n",
+            db=db,
+        ).returncode
+        == 0
+    )
     token = run_cli("token", "create", "--integration", "sms-gw", db=db)
     assert token.returncode == 0
     return token.stdout.strip()
@@ -56,9 +75,14 @@ def setup_db(db: Path) -> str:
 def test_bad_arguments_print_one_line_and_exit_2(tmp_path: Path) -> None:
     """Unknown commands, bad values and missing options: one line on stderr, exit status 2."""
     db = tmp_path / "db.sqlite3"
-    for args in (["fly"], ["serve", "--port", "http"], ["user", "add", "x"],
-                 ["team", "add", "support"], ["user", "add", "x", "--role", "agent",
-                 "--team", "nope", "--password-stdin"], ["simulate", "--url", "ws://x"]):
+    for args in (
+        ["fly"],
+        ["serve", "--port", "http"],
+        ["user", "add", "x"],
+        ["team", "add", "support"],
+        ["user", "add", "x", "--role", "agent", "--team", "nope", "--password-stdin"],
+        ["simulate", "--url", "ws://x"],
+    ):
         result = run_cli(*args, stdin="pw\n", db=db)
         assert result.returncode == 2, args
         assert len(result.stderr.strip().splitlines()) == 1, (args, result.stderr)
@@ -69,9 +93,24 @@ def test_team_user_and_token_commands(tmp_path: Path) -> None:
     """team add, user add --password-stdin and token create work and refuse duplicates."""
     db = tmp_path / "db.sqlite3"
     assert run_cli("team", "add", "Billing", "--distribution", "round_robin", db=db).returncode == 0
-    made = run_cli("user", "add", "ana", "--role", "supervisor", "--team", "Billing",
-                   "--display-name", "Ana A", "--email", "ana@x.test", "--max-open", "7",
-                   "--password-stdin", stdin="pw-1\n", db=db)
+    made = run_cli(
+        "user",
+        "add",
+        "ana",
+        "--role",
+        "supervisor",
+        "--team",
+        "Billing",
+        "--display-name",
+        "Ana A",
+        "--email",
+        "ana@x.test",
+        "--max-open",
+        "7",
+        "--password-stdin",
+        stdin="pw-1\n",
+        db=db,
+    )
     assert made.returncode == 0, made.stderr
     again = run_cli("user", "add", "ana", "--role", "agent", "--password-stdin", stdin="x\n", db=db)
     assert again.returncode == 2
@@ -84,8 +123,19 @@ async def test_login_with_a_cli_created_user_while_serving(tmp_path: Path) -> No
     """A user added by the CLI while the server runs can log in at once."""
     db = tmp_path / "db.sqlite3"
     async with served(db) as (_, url):
-        assert run_cli("user", "add", "late", "--role", "agent", "--password-stdin",
-                       stdin="pw-late\n", db=db).returncode == 0
+        assert (
+            run_cli(
+                "user",
+                "add",
+                "late",
+                "--role",
+                "agent",
+                "--password-stdin",
+                stdin="pw-late\n",
+                db=db,
+            ).returncode
+            == 0
+        )
         client = await RpcClient.open(url)
         result = await client.request("login", username="late", password="pw-late")
         assert result["user"]["username"] == "late"
@@ -115,14 +165,16 @@ async def test_acknowledged_work_survives_sigkill(tmp_path: Path) -> None:
         await ana.request("login", username="ana", password="s3cret-pass")
         conv_ids = []
         for i in range(20):
-            result = await gw.request(
-                "inbound", channel="sms", body=f"m{i}", external_id=f"e{i}", **{"from": f"+1{i}"}
+            result = await gw.call(
+                "inbound",
+                {"channel": "sms", "body": f"m{i}", "external_id": f"e{i}", "from": f"+1{i}"},
             )
             conv_ids.append(result["conversation_id"])
         for i, conv_id in enumerate(conv_ids[:10]):
             await ana.request("claim", conversation_id=conv_id)
-            await ana.request("send_message", conversation_id=conv_id, body=f"r{i}",
-                              client_msg_id=f"c{i}")
+            await ana.request(
+                "send_message", conversation_id=conv_id, body=f"r{i}", client_msg_id=f"c{i}"
+            )
         os.kill(proc.pid, signal.SIGKILL)
         await proc.wait()
     async with served(db) as (_, url):
@@ -139,8 +191,8 @@ async def test_acknowledged_work_survives_sigkill(tmp_path: Path) -> None:
                 assert bodies == [f"m{i}"]
         gw = await RpcClient.open(url)
         await gw.request("auth", token=gw_token)
-        duplicate = await gw.request(
-            "inbound", channel="sms", body="m0", external_id="e0", **{"from": "+10"}
+        duplicate = await gw.call(
+            "inbound", {"channel": "sms", "body": "m0", "external_id": "e0", "from": "+10"}
         )
         assert duplicate["duplicate"] is True
         await gw.request("sync")

@@ -6,16 +6,16 @@ import asyncio
 import datetime as dt
 import json
 import logging
-import ssl
 import sqlite3
+import ssl
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-
 from websockets.asyncio.client import connect
 
 from routing_client.rpc import RequestFailed, RpcClient
@@ -60,7 +60,7 @@ async def test_wrong_and_unknown_logins_fail_alike(harness: Harness) -> None:
 
 
 async def test_login_failures_are_rate_limited_per_username(harness: Harness) -> None:
-    """After five failures in a minute the username is rate limited, even with the right password."""
+    """After five failures in a minute the username is rate limited, even with the password."""
     await harness.add_user("ana")
     await harness.add_user("ben")
     client = await harness.open()
@@ -121,7 +121,7 @@ async def test_only_session_commands_before_authentication(harness: Harness) -> 
 
 
 async def test_tokens_and_passwords_are_stored_only_as_hashes(harness: Harness) -> None:
-    """The database holds an argon2 hash of the password and a SHA-256 of the token, nothing else."""
+    """The database holds an argon2 hash of the password and a SHA-256 of the token, no more."""
     await harness.add_user("ana")
     client = await harness.open()
     token = (await client.request("login", username="ana", password=PASSWORD))["token"]
@@ -151,7 +151,8 @@ async def test_no_secret_or_traceback_reaches_logs_or_clients(
     with pytest.raises(RequestFailed) as err:
         await client.request("get_conversation", conversation_id="cv_x")
     assert err.value.code == "internal"
-    assert "fire" not in err.value.message and "Traceback" not in err.value.message
+    assert "fire" not in err.value.message
+    assert "Traceback" not in err.value.message
     assert token not in caplog.text
     assert PASSWORD not in caplog.text
 
@@ -178,8 +179,16 @@ async def test_frames_over_one_mebibyte_close_with_1009(harness: Harness) -> Non
 async def test_malformed_frames_get_bad_request_with_null_id(harness: Harness) -> None:
     """Non-objects, missing ids and binary frames fail with id null; the connection stays open."""
     client = await harness.open()
-    for frame in ["not json", "[1,2]", '{"type":"ping"}', '{"id":"1","type":"ping"}',
-                  '{"id":true,"type":"ping"}', '{"id":1,"type":7}', b"\x00\x01"]:
+    frames: list[str | bytes] = [
+        "not json",
+        "[1,2]",
+        '{"type":"ping"}',
+        '{"id":"1","type":"ping"}',
+        '{"id":true,"type":"ping"}',
+        '{"id":1,"type":7}',
+        b"\x00\x01",
+    ]
+    for frame in frames:
         await client.send_raw(frame)
     await asyncio.sleep(0.2)
     assert [r.id for r in client.unmatched] == [None] * 7
@@ -190,20 +199,25 @@ async def test_malformed_frames_get_bad_request_with_null_id(harness: Harness) -
 async def test_bad_requests_name_the_field(harness: Harness) -> None:
     """Missing, ill-typed, unknown fields and unknown commands fail with bad_request naming it."""
     ana = await harness.agent("ana")
-    cases = {
+    cases: dict[str, dict[str, Any]] = {
         "conversation_id: field required": {"type": "claim"},
         "conversation_id: Input should be a valid string": {"type": "claim", "conversation_id": 5},
         "colour: unknown field": {"type": "ping", "colour": "red"},
         "type: unknown command 'fly'": {"type": "fly"},
         "status: Input should be 'online', 'away' or 'offline'": {
-            "type": "set_presence", "status": "busy"},
+            "type": "set_presence",
+            "status": "busy",
+        },
         "limit: Input should be less than or equal to 200": {
-            "type": "get_conversation", "conversation_id": "c", "limit": 500},
+            "type": "get_conversation",
+            "conversation_id": "c",
+            "limit": 500,
+        },
     }
     for expected, fields in cases.items():
         kind = fields.pop("type")
         with pytest.raises(RequestFailed) as err:
-            await ana.request(str(kind), **fields)
+            await ana.call(kind, fields)
         assert err.value.code == "bad_request"
         assert err.value.message == expected
 
