@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from routing_client import protocol as p
@@ -11,6 +12,7 @@ from routing_server.dispatcher import caller, command
 from routing_server.engine import conversations as conv_cmd
 from routing_server.engine import presence
 from routing_server.engine.errors import not_found
+from routing_server.engine.model import Conversation
 from routing_server.engine.visibility import can_see
 
 
@@ -41,24 +43,31 @@ async def handle_get_conversation(conn: Connection, req: p.GetConversation) -> d
     }
 
 
+ConversationCommand = Callable[..., Conversation]
+
+
+async def _on_conversation(
+    conn: Connection, conversation_id: str, command: ConversationCommand, *args: str
+) -> dict[str, Any]:
+    """Run an engine command on one conversation (closed ones loaded) and return it."""
+    core = conn.ctx.core
+    async with core.write() as tx:
+        await core.conversation_for_write(tx, conversation_id)
+        conv = command(tx, caller(conn), conversation_id, *args)
+        # Rendered inside the write: a closed conversation leaves memory when it ends.
+        return {"conversation": wire.dump(wire.conversation(core.state, conv))}
+
+
 @command("claim")
 async def handle_claim(conn: Connection, req: p.Claim) -> dict[str, Any]:
     """Claim a conversation: exactly one of any number of racing agents wins."""
-    core = conn.ctx.core
-    async with core.write() as tx:
-        await core.conversation_for_write(tx, req.conversation_id)
-        conv = conv_cmd.claim(tx, caller(conn), req.conversation_id)
-    return {"conversation": wire.dump(wire.conversation(core.state, conv))}
+    return await _on_conversation(conn, req.conversation_id, conv_cmd.claim)
 
 
 @command("release")
 async def handle_release(conn: Connection, req: p.Release) -> dict[str, Any]:
     """Hand one's conversation back to normal routing."""
-    core = conn.ctx.core
-    async with core.write() as tx:
-        await core.conversation_for_write(tx, req.conversation_id)
-        conv = conv_cmd.release(tx, caller(conn), req.conversation_id)
-    return {"conversation": wire.dump(wire.conversation(core.state, conv))}
+    return await _on_conversation(conn, req.conversation_id, conv_cmd.release)
 
 
 @command("send_message")
@@ -78,34 +87,20 @@ async def handle_send_message(conn: Connection, req: p.SendMessage) -> dict[str,
 @command("close")
 async def handle_close(conn: Connection, req: p.Close) -> dict[str, Any]:
     """Close a conversation; the contact's next message opens a new one."""
-    core = conn.ctx.core
-    async with core.write() as tx:
-        await core.conversation_for_write(tx, req.conversation_id)
-        conv = conv_cmd.close(tx, caller(conn), req.conversation_id)
-        result = wire.dump(wire.conversation(core.state, conv))
-    return {"conversation": result}
+    return await _on_conversation(conn, req.conversation_id, conv_cmd.close)
 
 
 @command("transfer")
 async def handle_transfer(conn: Connection, req: p.Transfer) -> dict[str, Any]:
     """Make a team member the owner."""
-    core = conn.ctx.core
-    await core.ensure_user(req.to_user_id)
-    async with core.write() as tx:
-        await core.conversation_for_write(tx, req.conversation_id)
-        conv = conv_cmd.transfer(tx, caller(conn), req.conversation_id, req.to_user_id)
-    return {"conversation": wire.dump(wire.conversation(core.state, conv))}
+    await conn.ctx.core.ensure_user(req.to_user_id)
+    return await _on_conversation(conn, req.conversation_id, conv_cmd.transfer, req.to_user_id)
 
 
 @command("mark_read")
 async def handle_mark_read(conn: Connection, req: p.MarkRead) -> dict[str, Any]:
     """Reset the unread count."""
-    core = conn.ctx.core
-    async with core.write() as tx:
-        await core.conversation_for_write(tx, req.conversation_id)
-        conv = conv_cmd.mark_read(tx, caller(conn), req.conversation_id)
-        result = wire.dump(wire.conversation(core.state, conv))
-    return {"conversation": result}
+    return await _on_conversation(conn, req.conversation_id, conv_cmd.mark_read)
 
 
 @command("list_users")

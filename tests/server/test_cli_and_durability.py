@@ -200,3 +200,66 @@ async def test_acknowledged_work_survives_sigkill(tmp_path: Path) -> None:
         assert resent == {f"r{i}" for i in range(10)}
         await gw.close()
         await ana.close()
+
+
+async def test_simulate_sends_customer_messages_and_prints_them(tmp_path: Path) -> None:
+    """`simulate` acts as a gateway: its customers' messages reach the server and are printed."""
+    db = tmp_path / "db.sqlite3"
+    gw_token = setup_db(db)
+    async with served(db) as (_, url):
+        proc = await asyncio.create_subprocess_exec(
+            *CLI,
+            "simulate",
+            "--url",
+            url,
+            "--token",
+            gw_token,
+            "--contacts",
+            "3",
+            "--rate",
+            "20",
+            "--duration",
+            "1.5",
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        out, err = await asyncio.wait_for(proc.communicate(), 30)
+        assert proc.returncode == 0, err
+        sent = [line for line in out.decode().splitlines() if line.startswith("→ ")]
+        assert len(sent) >= 3
+        ana = await RpcClient.open(url)
+        await ana.request("login", username="ana", password="s3cret-pass")
+        snapshot = (await ana.request("sync"))["snapshot"]
+        assert 1 <= len(snapshot["conversations"]) <= 3
+        await ana.close()
+
+
+async def test_serve_demo_seeds_accounts_and_starts_traffic(tmp_path: Path) -> None:
+    """`serve --demo` prints the demo accounts once and customers start writing at once."""
+    db = tmp_path / "db.sqlite3"
+    proc = await asyncio.create_subprocess_exec(
+        *CLI,
+        "serve",
+        "--demo",
+        "--port",
+        "0",
+        "--db",
+        str(db),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    assert proc.stdout is not None
+    lines: list[str] = []
+    try:
+        async with asyncio.timeout(30):
+            while not any(line.startswith("→ ") for line in lines):
+                lines.append((await proc.stdout.readline()).decode().rstrip())
+        assert lines[0].startswith("listening on ws://")
+        accounts = [line.split() for line in lines if line.startswith("  ")]
+        assert {a[0] for a in accounts} >= {"ana", "ben", "cleo", "sam", "root"}
+        proc.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(proc.wait(), 15) == 0
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()

@@ -1,0 +1,10 @@
+"""`python -m bench`: run every benchmark."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bench import server_throughput
+
+if __name__ == "__main__":
+    asyncio.run(server_throughput.main())
