@@ -14,8 +14,10 @@ from typing import Any
 
 from routing_client.rpc import RequestFailed, RpcClient
 from routing_server import admin, auth
-from routing_server.engine.model import Role
-from routing_server.simulate import simulate
+from routing_server.engine import random_id
+from routing_server.engine.model import Contact, Role
+from routing_server.engine.tx import Changes
+from routing_server.simulate import make_contacts, simulate
 from routing_server.storage.sql import SqlStorage
 
 
@@ -40,8 +42,13 @@ DEMO_GATEWAY = "demo-gateway"
 DEMO_BOT = "ben"
 
 
+DEMO_CUSTOMERS = make_contacts(12, random.Random(0))
+
+
 async def seed(storage: SqlStorage) -> dict[str, str]:
-    """Create the demo accounts once; returns their new passwords (empty when already seeded)."""
+    """Create the demo accounts and customers once; returns the accounts' new passwords
+    (empty when already seeded)."""
+    await _seed_contacts(storage)
     passwords: dict[str, str] = {}
     for demo in DEMO_USERS:
         if await storage.credentials(demo.username) is not None:
@@ -57,6 +64,24 @@ async def seed(storage: SqlStorage) -> dict[str, str]:
         )
         passwords[demo.username] = password
     return passwords
+
+
+async def _seed_contacts(storage: SqlStorage) -> None:
+    """The simulator's customers as contacts, so that their first message finds them."""
+    state = await storage.load_state()
+    missing = [c for c in DEMO_CUSTOMERS if state.find_contact(c.address) is None]
+    contacts = [
+        Contact(
+            id=random_id("ct"),
+            name=c.name,
+            handle=c.address,
+            phone=c.address if c.channel == "sms" else None,
+            email=c.address if c.channel == "email" else None,
+        )
+        for c in missing
+    ]
+    if contacts:
+        await storage.commit(Changes(contacts=contacts), [], time.time())
 
 
 async def token_for(storage: SqlStorage, username: str) -> str:
@@ -77,7 +102,7 @@ async def run_demo_traffic(
     gateway = await admin.integration_token(storage, DEMO_GATEWAY)
     bot = await token_for(storage, DEMO_BOT)
     async with asyncio.TaskGroup() as group:
-        group.create_task(simulate(url, gateway, contacts=12, rate=0.2, out=out))
+        group.create_task(simulate(url, gateway, customers=DEMO_CUSTOMERS, rate=0.2, out=out))
         group.create_task(demo_agent(url, bot, out))
 
 

@@ -263,3 +263,25 @@ async def test_serve_demo_seeds_accounts_and_starts_traffic(tmp_path: Path) -> N
         if proc.returncode is None:
             proc.kill()
             await proc.wait()
+
+
+async def test_demo_customers_are_seeded_as_contacts(tmp_path: Path) -> None:
+    """The demo's customers exist as contacts before they write, so nothing duplicates them."""
+    from routing_server import demo
+    from routing_server.storage.sql import SqlStorage
+
+    storage = SqlStorage.sqlite(tmp_path / "db.sqlite3")
+    await storage.open()
+    try:
+        first = await demo.seed(storage)
+        again = await demo.seed(storage)
+        state = await storage.load_state()
+    finally:
+        await storage.close()
+    assert set(first) == {"ana", "ben", "cleo", "sam", "root"}
+    assert again == {}
+    assert len(state.contacts) == len(demo.DEMO_CUSTOMERS)
+    for customer in demo.DEMO_CUSTOMERS:
+        found = state.find_contact(customer.address)
+        assert found is not None
+        assert found.name == customer.name
