@@ -135,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except admin.AdminError as exc:
         print(f"inbox-server: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RuntimeError) as exc:
         print(f"inbox-server: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

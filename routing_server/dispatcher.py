@@ -119,9 +119,11 @@ async def _run(conn: Connection, route: _Route, request: p.Request) -> None:
         result = await route.handler(conn, request)
     except EngineError as exc:
         conn.send_error(request.id, exc.code, exc.message, exc.details)
-    except Exception:
-        # Log the failure without the request: it may carry a password or a token.
-        log.exception("internal error handling %s", kind)
+    except Exception as exc:
+        # Neither the request (it may carry a password or a token) nor the exception's text
+        # (it may quote data) goes to the log; the traceback only at debug level.
+        log.error("internal error handling %s: %s", kind, type(exc).__name__)
+        log.debug("traceback of the internal error", exc_info=True)
         conn.send_error(request.id, "internal", "internal server error")
     else:
         if result is not None:
