@@ -18,7 +18,7 @@ from typing import Protocol
 
 from routing_server import wire
 from routing_server.engine import Engine, Tx
-from routing_server.engine.clock import fire_due, next_deadline, recover
+from routing_server.engine.clock import next_deadline, recover
 from routing_server.engine.conversations import set_delivery
 from routing_server.engine.model import Conversation, Presence, User
 from routing_server.engine.state import State
@@ -102,7 +102,7 @@ class Core:
             tx = engine.begin(self.clock())
             try:
                 yield tx
-                changes = tx.finish()
+                changes = engine.end(tx)
                 if not changes.empty:
                     await self._commit(changes, tx.now)
             except BaseException:
@@ -220,8 +220,9 @@ class Core:
             except TimeoutError:
                 pass
             try:
-                async with self.write() as tx:
-                    fire_due(tx)
+                # Beginning a write fires whatever is due.
+                async with self.write():
+                    pass
             except Exception:
                 log.exception("firing timers failed; retrying in a second")
                 await asyncio.sleep(1.0)

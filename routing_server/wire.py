@@ -7,7 +7,10 @@ from typing import Any
 
 from routing_client import protocol as p
 from routing_server.engine.model import (
+    Contact,
     Conversation,
+    Group,
+    HistoryEntry,
     Message,
     Presence,
     Settings,
@@ -169,6 +172,8 @@ def event_data(state: State, ev: EngineEvent) -> dict[str, Any]:
         )
     if isinstance(payload, Settings):
         return {"settings": dump(settings(payload))}
+    if isinstance(payload, Contact):
+        return {"contact": dump(contact(payload))}
     raise TypeError(f"no wire form for {type(payload).__name__}")
 
 
@@ -182,4 +187,83 @@ def outbound_data(m: Message, conv: Conversation) -> dict[str, Any]:
             to=conv.address,
             body=m.body,
         )
+    )
+
+
+def contact(c: Contact) -> p.Contact:
+    """A Contact object."""
+    r = c.reassignment
+    return p.Contact(
+        id=c.id,
+        name=c.name,
+        handle=c.handle,
+        phone=c.phone,
+        email=c.email,
+        account_rep_id=c.account_rep_id,
+        priority_notifications=c.priority_notifications,
+        reassignment=p.ReassignmentInfo(group_id=r.group_id, started_at=ts(r.started_at))
+        if r
+        else None,
+    )
+
+
+def history_entry(h: HistoryEntry) -> p.HistoryEntry:
+    """A contact history entry."""
+    return p.HistoryEntry(
+        at=ts(h.at), kind=h.kind, actor_id=h.actor_id, source=h.source, details=dict(h.details)
+    )
+
+
+def group(g: Group) -> p.Group:
+    """A Group object."""
+    return p.Group(
+        id=g.id,
+        name=g.name,
+        member_ids=list(g.member_ids),
+        default_assignee_id=g.default_assignee_id,
+        method=g.method,
+        offer_seconds=g.offer_seconds,
+    )
+
+
+def team_load(state: State, team_id: str, now: float) -> p.TeamLoad:
+    """A team's live load, counted from the state as it is now."""
+    shared = [c for c in state.open_conversations() if c.team_id == team_id]
+    queue = [c for c in shared if c.state == "shared"]
+    waiting = sum(1 for c in shared if c.state == "waiting")
+    agents = []
+    for u in sorted(state.team_members(team_id), key=lambda u: u.display_name.lower()):
+        mine = [c for c in state.open_conversations() if c.assigned_to == u.id]
+        priority = [c.routed_at for c in mine if c.state == "priority"]
+        pr = state.presence[u.id]
+        agents.append(
+            p.AgentLoad(
+                user_id=u.id,
+                display_name=u.display_name,
+                status=pr.status,
+                status_since=ts(pr.since),
+                open=sum(1 for c in mine if c.state == "claimed"),
+                priority=len(priority),
+                max_open=u.max_open,
+                oldest_priority_since=ts(min(priority)) if priority else None,
+            )
+        )
+    day = state.stats.today(team_id, now)
+    return p.TeamLoad(
+        team_id=team_id,
+        at=ts(now),
+        queue=p.QueueLoad(
+            shared=len(queue),
+            oldest_shared_since=ts(min(c.routed_at for c in queue)) if queue else None,
+            waiting_for_capacity=waiting,
+        ),
+        agents=agents,
+        today=p.TodayFigures(
+            routed_priority=day.routed_priority,
+            claimed_from_priority=day.claimed_from_priority,
+            shared_after_timeout=day.shared_after_timeout,
+            claimed=day.claimed,
+            closed=day.closed,
+            median_seconds_to_claim=day.median_seconds_to_claim,
+        ),
     )

@@ -144,3 +144,87 @@ class Snapshot(WireModel):
     settings: Settings
     conversations: list[Conversation]
     team: list[TeamMember]
+    team_load: TeamLoad | None = None
+
+
+class ReassignmentInfo(WireModel):
+    """A reassignment group choosing the contact's new rep."""
+
+    group_id: str
+    started_at: AwareDatetime
+
+
+class Contact(WireModel):
+    """A customer."""
+
+    id: str
+    name: str
+    handle: str
+    phone: str | None
+    email: str | None
+    account_rep_id: str | None
+    priority_notifications: bool
+    reassignment: ReassignmentInfo | None
+
+
+class HistoryEntry(WireModel):
+    """One change of a contact's account rep or priority notifications."""
+
+    at: AwareDatetime
+    kind: str
+    actor_id: str | None
+    source: Literal["manual", "bulk_import", "reassignment_group", "routing"]
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class Group(WireModel):
+    """A reassignment group."""
+
+    id: str
+    name: str
+    member_ids: list[str]
+    default_assignee_id: str
+    method: Literal["round_robin", "least_open", "first_to_claim"]
+    offer_seconds: int
+
+
+class QueueLoad(WireModel):
+    """The team's shared inbox and what waits for capacity."""
+
+    shared: int
+    oldest_shared_since: AwareDatetime | None
+    waiting_for_capacity: int
+
+
+class AgentLoad(WireModel):
+    """One agent's load."""
+
+    user_id: str
+    display_name: str
+    status: PresenceStatus
+    status_since: AwareDatetime
+    open: int
+    priority: int
+    max_open: int
+    oldest_priority_since: AwareDatetime | None
+
+
+class TodayFigures(WireModel):
+    """The team's figures since UTC midnight."""
+
+    routed_priority: int
+    claimed_from_priority: int
+    shared_after_timeout: int
+    claimed: int
+    closed: int
+    median_seconds_to_claim: float | None
+
+
+class TeamLoad(WireModel):
+    """A team's live load."""
+
+    team_id: str
+    at: AwareDatetime
+    queue: QueueLoad
+    agents: list[AgentLoad]
+    today: TodayFigures

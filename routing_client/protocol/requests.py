@@ -8,7 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from routing_client.protocol.common import (
     Channel,
+    Distribution,
     PresenceStatus,
+    Role,
 )
 
 
@@ -158,6 +160,161 @@ class OutboundStatus(Request):
     error: Annotated[str, Field(max_length=1000)] | None = None
 
 
+class SearchContacts(Request):
+    """Contacts whose name, phone or e-mail contains `query`, a page at a time."""
+
+    type: Literal["search_contacts"]
+    query: Annotated[str, Field(max_length=200)] | None = None
+    limit: Annotated[int, Field(ge=1, le=200)] = 50
+    cursor: Annotated[str, Field(max_length=500)] | None = None
+
+
+class GetContact(Request):
+    """A contact with its assignment history."""
+
+    type: Literal["get_contact"]
+    contact_id: IdField
+
+
+Phone = Annotated[str, Field(min_length=3, max_length=32, pattern=r"^\+?[0-9][0-9 ().-]{1,30}$")]
+Email = Annotated[str, Field(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class CreateContact(Request):
+    """A new contact (supervisors)."""
+
+    type: Literal["create_contact"]
+    name: Name
+    phone: Phone | None = None
+    email: Email | None = None
+    account_rep_id: IdField | None = None
+    priority_notifications: bool = False
+
+
+class UpdateContact(Request):
+    """Change some of a contact's fields (supervisors); `account_rep_id: null` clears it."""
+
+    type: Literal["update_contact"]
+    contact_id: IdField
+    name: Name | None = None
+    phone: Phone | None = None
+    email: Email | None = None
+    account_rep_id: IdField | None = None
+    priority_notifications: bool | None = None
+
+
+class ImportContacts(Request):
+    """A bulk contact update from CSV (supervisors)."""
+
+    type: Literal["import_contacts"]
+    csv: str
+    dry_run: bool
+    skip_errors: bool = False
+
+
+class ChannelSettingsPatch(BaseModel):
+    """Any part of one channel's settings."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    dedicated_routing: bool | None = None
+    time_to_share: Annotated[int, Field(ge=5, le=3600)] | None = None
+    capacity_wait: Annotated[int, Field(ge=5, le=3600)] | None = None
+
+
+class UpdateSettings(Request):
+    """Change any part of the settings (admins)."""
+
+    type: Literal["update_settings"]
+    sharing_enabled: bool | None = None
+    presence_grace_seconds: Annotated[int, Field(ge=0, le=600)] | None = None
+    channels: dict[Channel, ChannelSettingsPatch] | None = None
+
+
+class UpdateTeam(Request):
+    """Rename a team or change its distribution (admins)."""
+
+    type: Literal["update_team"]
+    team_id: IdField
+    name: Name | None = None
+    distribution: Distribution | None = None
+
+
+class UpdateUser(Request):
+    """Change a user's role, teams, capacity or disabled flag (admins)."""
+
+    type: Literal["update_user"]
+    user_id: IdField
+    role: Role | None = None
+    team_ids: Annotated[list[IdField], Field(max_length=100)] | None = None
+    max_open: Annotated[int, Field(ge=1, le=1000)] | None = None
+    disabled: bool | None = None
+
+
+class ListGroups(Request):
+    """Every reassignment group."""
+
+    type: Literal["list_groups"]
+
+
+class GroupInput(BaseModel):
+    """A Group as sent to `save_group`: without `id` to create, with it to edit."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    id: IdField | None = None
+    name: Name
+    member_ids: Annotated[list[IdField], Field(max_length=500)]
+    default_assignee_id: IdField
+    method: Literal["round_robin", "least_open", "first_to_claim"]
+    offer_seconds: Annotated[int, Field(ge=5, le=86_400)]
+
+
+class SaveGroup(Request):
+    """Create or edit a reassignment group (admins); the group is nested, as its `id` would
+    clash with the request's."""
+
+    type: Literal["save_group"]
+    group: GroupInput
+
+
+class DeleteGroup(Request):
+    """Delete a reassignment group (admins)."""
+
+    type: Literal["delete_group"]
+    group_id: IdField
+
+
+class ReassignContact(Request):
+    """Let a reassignment group choose the contact's new rep (supervisors)."""
+
+    type: Literal["reassign_contact"]
+    contact_id: IdField
+    group_id: IdField
+
+
+class AcceptReassignment(Request):
+    """Take a contact you were offered."""
+
+    type: Literal["accept_reassignment"]
+    contact_id: IdField
+
+
+class DeclineReassignment(Request):
+    """Pass on a contact you were offered."""
+
+    type: Literal["decline_reassignment"]
+    contact_id: IdField
+
+
+class SubscribeTeamLoad(Request):
+    """Receive a team's load now and on every change (supervisors of the team)."""
+
+    type: Literal["subscribe_team_load"]
+    team_id: IdField
+
+
 AnyRequest = Annotated[
     Login
     | Auth
@@ -176,7 +333,22 @@ AnyRequest = Annotated[
     | ListTeams
     | GetSettings
     | Inbound
-    | OutboundStatus,
+    | OutboundStatus
+    | SearchContacts
+    | GetContact
+    | CreateContact
+    | UpdateContact
+    | ImportContacts
+    | UpdateSettings
+    | UpdateTeam
+    | UpdateUser
+    | ListGroups
+    | SaveGroup
+    | DeleteGroup
+    | ReassignContact
+    | AcceptReassignment
+    | DeclineReassignment
+    | SubscribeTeamLoad,
     Field(discriminator="type"),
 ]
 REQUEST_ADAPTER: TypeAdapter[AnyRequest] = TypeAdapter(AnyRequest)

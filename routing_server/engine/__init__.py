@@ -9,6 +9,8 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 
+from routing_server.engine.clock import fire_due
+from routing_server.engine.routing import settle
 from routing_server.engine.state import State
 from routing_server.engine.tx import Changes, EngineEvent, Tx
 
@@ -26,8 +28,15 @@ class Engine:
         self.new_id = new_id
 
     def begin(self, now: float) -> Tx:
-        """Start a transaction at time `now`."""
-        return Tx(self.state, now, self.new_id)
+        """Start a transaction at time `now`, first firing every deadline that is due."""
+        tx = Tx(self.state, now, self.new_id)
+        fire_due(tx)
+        return tx
+
+    def end(self, tx: Tx) -> Changes:
+        """Settle what the command freed or stranded, and collect the transaction's changes."""
+        settle(tx)
+        return tx.finish()
 
 
 __all__ = ["Changes", "Engine", "EngineEvent", "State", "Tx", "random_id"]

@@ -13,6 +13,8 @@ Distribution = Literal["claim", "round_robin", "least_open"]
 # `waiting` is internal: held for a dedicated agent at capacity, invisible to everyone.
 ConvState = Literal["priority", "shared", "claimed", "closed", "waiting"]
 Delivery = Literal["pending", "sent", "delivered", "failed"]
+GroupMethod = Literal["round_robin", "least_open", "first_to_claim"]
+HistorySource = Literal["manual", "bulk_import", "reassignment_group", "routing"]
 
 STAFF_ROLES: frozenset[str] = frozenset({"supervisor", "admin"})
 OPEN_STATES: frozenset[str] = frozenset({"priority", "shared", "claimed", "waiting"})
@@ -50,6 +52,8 @@ class Team:
     id: str
     name: str
     distribution: Distribution = "claim"
+    # The member who was assigned last by round robin: the rotation goes on after them.
+    rr_cursor: str | None = None
 
 
 @dataclass(slots=True)
@@ -75,6 +79,49 @@ class Contact:
     email: str | None = None
     account_rep_id: str | None = None
     priority_notifications: bool = False
+    reassignment: Reassignment | None = None
+
+
+@dataclass(slots=True)
+class Reassignment:
+    """A reassignment group choosing a contact's new rep; the contact is locked meanwhile."""
+
+    group_id: str
+    started_at: float
+    started_by: str | None
+    # Members holding a live offer (all of them at once for `first_to_claim`).
+    offered_to: tuple[str, ...] = ()
+    offer_expires: float | None = None
+    # Members who declined, let their offer expire, or were skipped as unavailable.
+    passed: tuple[str, ...] = ()
+    # How many offers have been made (first_to_claim makes exactly one).
+    offers: int = 0
+
+
+@dataclass(slots=True)
+class Group:
+    """A reassignment group: who may be offered a contact, how, and who gets it at the end."""
+
+    id: str
+    name: str
+    member_ids: tuple[str, ...]
+    default_assignee_id: str
+    method: GroupMethod = "round_robin"
+    offer_seconds: int = 300
+    # The member offered last by round robin: membership changes do not reset the rotation.
+    rr_cursor: str | None = None
+
+
+@dataclass(slots=True)
+class HistoryEntry:
+    """One change of a contact's account rep or priority notifications."""
+
+    contact_id: str
+    at: float
+    kind: str
+    actor_id: str | None
+    source: HistorySource
+    details: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

@@ -1,19 +1,106 @@
-"""Where a conversation goes: first routing of a new conversation and normal routing."""
+"""Where a conversation goes: to its contact's dedicated agent, or by normal routing.
+
+The rules are DESIGN.md's "Routing rules"; every step records its reason code. `settle` runs at
+the end of every command, so that a change anywhere (a close, a presence, a setting) moves what
+it frees: conversations waiting for capacity, and shared backlogs of auto-assigning teams.
+"""
 
 from __future__ import annotations
 
-from routing_server.engine.model import Contact, Conversation, ConvState
-from routing_server.engine.tx import Tx
+from collections import Counter
+
+from routing_server.engine.model import Contact, Conversation, ConvState, Team
+from routing_server.engine.state import State
+from routing_server.engine.tx import Notice, Tx
+
+AUTO_REASON = {
+    "round_robin": "auto_assigned_round_robin",
+    "least_open": "auto_assigned_least_open",
+}
 
 
-def route_new(tx: Tx, conv: Conversation, contact: Contact) -> None:
-    """Route a conversation that was just opened by a contact's message."""
-    normal_routing(tx, conv, "no_dedicated_agent")
+def loads(state: State) -> Counter[str]:
+    """Each agent's load: claimed open conversations plus pending priority ones."""
+    return Counter(
+        c.assigned_to
+        for c in state.conversations.values()
+        if c.assigned_to is not None and c.state in ("claimed", "priority")
+    )
 
 
-def normal_routing(tx: Tx, conv: Conversation, reason: str, actor_id: str | None = None) -> None:
-    """Route by the team's distribution; `claim` puts it in the shared inbox."""
-    _move(tx, conv, "shared", None, reason, actor_id)
+def has_capacity(state: State, user_id: str, load: Counter[str]) -> bool:
+    """Whether the agent's load is below their `max_open`."""
+    user = state.users.get(user_id)
+    return user is not None and load[user_id] < user.max_open
+
+
+def dedicated_agent(state: State, contact: Contact) -> str | None:
+    """The contact's dedicated agent: an account rep with priority notifications on."""
+    rep = contact.account_rep_id
+    if rep is None or not contact.priority_notifications or rep not in state.users:
+        return None
+    return rep
+
+
+def route_new(tx: Tx, conv: Conversation, contact: Contact, reason: str | None = None) -> None:
+    """Route a conversation that was just opened (or is routed afresh, with `reason`)."""
+    state = tx.state
+    rep = dedicated_agent(state, contact)
+    if rep is None:
+        outcome = "no_dedicated_agent"
+    elif not state.settings.channels[conv.channel].dedicated_routing:
+        outcome = "channel_not_dedicated"
+    elif not state.is_available(rep) or conv.team_id not in state.users[rep].team_ids:
+        outcome = "dedicated_unavailable"
+    elif has_capacity(state, rep, loads(state)):
+        to_priority(tx, conv, rep, reason or "dedicated_available", outcome="dedicated_available")
+        return
+    else:
+        to_waiting(tx, conv, rep, reason or "dedicated_at_capacity")
+        return
+    normal_routing(tx, conv, reason or outcome, outcome=outcome)
+
+
+def to_priority(
+    tx: Tx, conv: Conversation, rep: str, reason: str, *, outcome: str | None = None
+) -> None:
+    """Hand the conversation to its dedicated agent alone, until `share_at` (if sharing)."""
+    settings = tx.state.settings
+    _move(tx, conv, "priority", rep, reason, None, outcome=outcome)
+    if settings.sharing_enabled:
+        conv.share_at = tx.now + settings.channels[conv.channel].time_to_share
+    contact = tx.state.contacts.get(conv.contact_id)
+    name = contact.name if contact else conv.address
+    preview = conv.last_message.preview if conv.last_message else ""
+    tx.notify(
+        rep,
+        Notice(
+            kind="priority_routed",
+            title=f"{name} wrote to you",
+            body=preview,
+            conversation_id=conv.id,
+            contact_id=conv.contact_id,
+            expires_at=conv.share_at,
+        ),
+    )
+
+
+def to_waiting(tx: Tx, conv: Conversation, rep: str, reason: str) -> None:
+    """Hold the conversation, invisible, until its dedicated agent has capacity."""
+    _move(tx, conv, "waiting", rep, reason, None)
+    conv.wait_until = tx.now + tx.state.settings.channels[conv.channel].capacity_wait
+
+
+def normal_routing(
+    tx: Tx,
+    conv: Conversation,
+    reason: str,
+    actor_id: str | None = None,
+    *,
+    outcome: str | None = None,
+) -> None:
+    """Into the team's shared inbox; `settle` then assigns it if the team auto-assigns."""
+    _move(tx, conv, "shared", None, reason, actor_id, outcome=outcome)
     conv.was_shared = True
 
 
@@ -29,9 +116,12 @@ def _move(
     assigned_to: str | None,
     reason: str,
     actor_id: str | None,
+    *,
+    outcome: str | None = None,
 ) -> None:
     """One routing step: the new state, no pending deadline, and a timeline entry."""
     tx.touch(conv)
+    from_state = None if tx.is_unrouted(conv) else conv.state
     conv.state = state
     conv.assigned_to = assigned_to
     conv.share_at = None
@@ -39,4 +129,66 @@ def _move(
     conv.reason = reason
     conv.routed_at = tx.now
     conv.updated_at = tx.now
-    tx.timeline(conv, state, reason, actor_id)
+    details: dict[str, object] = {"from": from_state}
+    if outcome is not None and outcome != reason:
+        details["outcome"] = outcome
+    tx.timeline(conv, state, reason, actor_id, **details)
+
+
+def settle(tx: Tx) -> None:
+    """Move whatever the command freed or stranded, oldest first."""
+    state = tx.state
+    load = loads(state)
+    open_convs = sorted(state.open_conversations(), key=lambda c: (c.created_at, c.id))
+    for conv in open_convs:
+        rep = conv.assigned_to
+        if conv.state == "priority" and rep is not None and not state.is_present(rep):
+            normal_routing(tx, conv, "dedicated_went_unavailable")
+            load[rep] -= 1
+        elif conv.state == "waiting" and rep is not None:
+            if not state.is_available(rep):
+                normal_routing(tx, conv, "dedicated_went_unavailable")
+            elif has_capacity(state, rep, load):
+                to_priority(tx, conv, rep, "capacity_freed")
+                load[rep] += 1
+    for conv in open_convs:
+        if conv.state != "shared":
+            continue
+        team = state.teams.get(conv.team_id)
+        if team is None or team.distribution == "claim":
+            continue
+        agent = pick_agent(tx, team, load)
+        if agent is not None:
+            assign(tx, conv, agent, AUTO_REASON[team.distribution], None)
+            load[agent] += 1
+
+
+def pick_agent(tx: Tx, team: Team, load: Counter[str]) -> str | None:
+    """The next available member with capacity, by the team's distribution."""
+    state = tx.state
+    candidates = sorted(
+        u.id
+        for u in state.team_members(team.id)
+        if state.is_available(u.id) and has_capacity(state, u.id, load)
+    )
+    if not candidates:
+        return None
+    if team.distribution == "least_open":
+        return min(candidates, key=lambda uid: (load[uid], uid))
+    chosen = next_in_rotation(candidates, team.rr_cursor)
+    team.rr_cursor = chosen
+    tx.touch_team(team)
+    return chosen
+
+
+def next_in_rotation(candidates: list[str], cursor: str | None) -> str:
+    """The first candidate after `cursor` in id order, wrapping around.
+
+    Ordering by id (not by position in a list) keeps the rotation going when members join or
+    leave: the cursor still marks where it stopped, even if its member is gone.
+    """
+    if cursor is not None:
+        for uid in candidates:
+            if uid > cursor:
+                return uid
+    return candidates[0]

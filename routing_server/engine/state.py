@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from routing_server.engine.model import (
     Contact,
     Conversation,
+    Group,
     Presence,
     Settings,
     Team,
     User,
 )
+from routing_server.engine.stats import DailyStats
 
 
 @dataclass
@@ -28,13 +30,17 @@ class State:
     presence: dict[str, Presence] = field(default_factory=dict)
     contacts: dict[str, Contact] = field(default_factory=dict)
     conversations: dict[str, Conversation] = field(default_factory=dict)
+    groups: dict[str, Group] = field(default_factory=dict)
     settings: Settings = field(default_factory=Settings)
+    stats: DailyStats = field(default_factory=DailyStats)
     last_seq: int = 0
     # Indexes, kept in step by the add/index methods below.
     contact_by_phone: dict[str, str] = field(default_factory=dict)
     contact_by_email: dict[str, str] = field(default_factory=dict)
     contact_by_handle: dict[str, str] = field(default_factory=dict)
     open_by_contact_channel: dict[tuple[str, str], str] = field(default_factory=dict)
+    # Contacts with a reassignment in progress (their offers have deadlines).
+    reassigning: set[str] = field(default_factory=set)
 
     def add_user(self, user: User, presence: Presence) -> None:
         """Add or replace a user and their presence."""
@@ -45,6 +51,8 @@ class State:
         """Add a contact and index it by phone, e-mail and handle."""
         self.contacts[contact.id] = contact
         self.index_contact(contact)
+        if contact.reassignment is not None:
+            self.reassigning.add(contact.id)
 
     def index_contact(self, contact: Contact) -> None:
         """(Re)index a contact after its phone, e-mail or handle changed."""
@@ -106,6 +114,21 @@ class State:
     def integrations(self) -> Iterable[User]:
         """Every enabled channel gateway."""
         return (u for u in self.users.values() if u.role == "integration" and not u.disabled)
+
+    def open_conversations(self) -> Iterator[Conversation]:
+        """Every open conversation."""
+        return (c for c in self.conversations.values() if c.is_open)
+
+    def is_present(self, user_id: str) -> bool:
+        """Presence `online` on an enabled account (connected or inside the grace period)."""
+        presence = self.presence.get(user_id)
+        user = self.users.get(user_id)
+        return (
+            presence is not None
+            and user is not None
+            and not user.disabled
+            and presence.status == "online"
+        )
 
     def is_available(self, user_id: str) -> bool:
         """Online and connected: the only state in which routing gives an agent work."""

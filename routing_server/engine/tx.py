@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from routing_server.engine.model import (
     Contact,
     Conversation,
+    Group,
+    HistoryEntry,
+    HistorySource,
     Message,
     Presence,
     Settings,
@@ -47,7 +50,7 @@ class Notice:
     expires_at: float | None = None
 
 
-EventPayload = Conversation | Removal | Message | Presence | Outbound | Notice | Settings
+EventPayload = Conversation | Removal | Message | Presence | Outbound | Notice | Settings | Contact
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +75,12 @@ class Changes:
     new_messages: list[Message] = field(default_factory=list)
     updated_messages: list[Message] = field(default_factory=list)
     timeline: list[TimelineEntry] = field(default_factory=list)
+    history: list[HistoryEntry] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
+    deleted_groups: list[str] = field(default_factory=list)
     events: list[EngineEvent] = field(default_factory=list)
+    # Teams whose load changed: not persisted, only pushed.
+    load_changed: set[str] = field(default_factory=set)
 
     @property
     def empty(self) -> bool:
@@ -87,6 +95,9 @@ class Changes:
             or self.new_messages
             or self.updated_messages
             or self.timeline
+            or self.history
+            or self.groups
+            or self.deleted_groups
             or self.events
         )
 
@@ -104,10 +115,12 @@ class Tx:
         self.new_id = new_id
         self._viewers_before: dict[str, frozenset[str]] = {}
         self._conversations: dict[str, Conversation] = {}
+        self._created: set[str] = set()
         self._users: dict[str, User] = {}
         self._teams: dict[str, Team] = {}
         self._presence: dict[str, Presence] = {}
         self._contacts: dict[str, Contact] = {}
+        self._groups: dict[str, Group] = {}
         self._settings: Settings | None = None
         self._changes = Changes()
         # Events other than conversation upserts and removals, in the order they happened.
@@ -126,6 +139,13 @@ class Tx:
         self.state.add_conversation(conv)
         self._viewers_before[conv.id] = frozenset()
         self._conversations[conv.id] = conv
+        self._created.add(conv.id)
+
+    def is_unrouted(self, conv: Conversation) -> bool:
+        """Whether `conv` was created in this transaction and has taken no routing step yet."""
+        return conv.id in self._created and not any(
+            t.conversation_id == conv.id for t in self._changes.timeline
+        )
 
     def touch_user(self, user: User) -> None:
         """Note that a user changed."""
@@ -144,13 +164,41 @@ class Tx:
                 ("presence.changed", presence, None, frozenset(self.state.teammates(user)))
             )
 
-    def touch_contact(self, contact: Contact) -> None:
-        """Note that a contact changed."""
+    def touch_contact(self, contact: Contact, *, announce: bool = True) -> None:
+        """Note that a contact changed; `announce` pushes `contact.updated` to every agent."""
         self._contacts[contact.id] = contact
+        if announce:
+            self._later.append(("contact.updated", contact, None, self._agents()))
 
-    def touch_settings(self, settings: Settings) -> None:
-        """Note that the settings changed."""
+    def _agents(self) -> frozenset[str]:
+        return frozenset(u.id for u in self.state.users.values() if u.is_agent and not u.disabled)
+
+    def touch_group(self, group: Group) -> None:
+        """Note that a reassignment group was created or changed."""
+        self._groups[group.id] = group
+
+    def delete_group(self, group_id: str) -> None:
+        """Note that a reassignment group was deleted."""
+        self._groups.pop(group_id, None)
+        self._changes.deleted_groups.append(group_id)
+
+    def history(
+        self,
+        contact: Contact,
+        kind: str,
+        actor_id: str | None,
+        source: HistorySource,
+        **details: object,
+    ) -> None:
+        """Record a change of a contact's rep (or priority notifications) in its history."""
+        self._changes.history.append(
+            HistoryEntry(contact.id, self.now, kind, actor_id, source, dict(details))
+        )
+
+    def settings_changed(self, settings: Settings) -> None:
+        """Note new settings and announce them to everyone."""
         self._settings = settings
+        self._later.append(("settings.updated", settings, None, self._agents()))
 
     def message_new(self, message: Message, conv: Conversation) -> None:
         """A new message, pushed to whoever sees its conversation when the command ends."""
@@ -167,6 +215,10 @@ class Tx:
         audience = frozenset(u.id for u in self.state.integrations())
         self._later.append(("outbound.message", Outbound(message, conv), None, audience))
 
+    def tell(self, user_id: str, name: str, payload: EventPayload) -> None:
+        """An event for one user alone (for instance when their own access changed)."""
+        self._later.append((name, payload, None, frozenset({user_id})))
+
     def notify(self, user_id: str, notice: Notice) -> None:
         """A notification for one user."""
         self._later.append(("notification", notice, None, frozenset({user_id})))
@@ -179,7 +231,16 @@ class Tx:
         actor_id: str | None,
         **details: object,
     ) -> None:
-        """Record a routing step of `conv` as it stands now."""
+        """Record a routing step of `conv` as it stands now (and count it in today's figures)."""
+        from_state = details.get("from")
+        self.state.stats.record(
+            conv.team_id,
+            self.now,
+            kind,
+            reason,
+            from_state if isinstance(from_state, str) else None,
+            conv.created_at,
+        )
         self._changes.timeline.append(
             TimelineEntry(
                 conversation_id=conv.id,
@@ -203,6 +264,7 @@ class Tx:
             or self._presence
             or self._contacts
             or self._settings
+            or self._groups
             or self._later
             or self._changes.timeline
             or self._changes.new_messages
@@ -219,7 +281,13 @@ class Tx:
         changes.presence = list(self._presence.values())
         changes.contacts = list(self._contacts.values())
         changes.settings = self._settings
+        changes.groups = list(self._groups.values())
+        for presence in changes.presence:
+            user = self.state.users.get(presence.user_id)
+            if user is not None:
+                changes.load_changed.update(user.team_ids)
         for conv in changes.conversations:
+            changes.load_changed.add(conv.team_id)
             before = self._viewers_before[conv.id]
             after = viewers(self.state, conv)
             gone = before - after
