@@ -93,7 +93,13 @@ def update_contact(tx: Tx, actor: User, contact_id: str, fields: dict[str, Any])
 
 
 def set_account_rep(
-    tx: Tx, contact: Contact, rep_id: str | None, actor_id: str | None, source: HistorySource
+    tx: Tx,
+    contact: Contact,
+    rep_id: str | None,
+    actor_id: str | None,
+    source: HistorySource,
+    *,
+    notify: bool = True,
 ) -> None:
     """Assign or unassign the rep: history, a notification, and open priority work re-routed."""
     old = contact.account_rep_id
@@ -105,7 +111,7 @@ def set_account_rep(
         tx.history(contact, "account_rep_unassigned", actor_id, source, user_id=old)
     if rep_id is not None:
         tx.history(contact, "account_rep_assigned", actor_id, source, user_id=rep_id)
-        if rep_id != actor_id:
+        if notify and rep_id != actor_id:
             tx.notify(
                 rep_id,
                 Notice(

@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from routing_server.engine.model import Conversation, Message, Team, TimelineEntry, User
+from routing_server.engine.model import (
+    Conversation,
+    HistoryEntry,
+    Message,
+    Team,
+    TimelineEntry,
+    User,
+)
 from routing_server.engine.state import State
 from routing_server.engine.tx import Changes
 
@@ -95,6 +102,12 @@ class Storage(Protocol):
 
     async def events_since(self, seq: int, limit: int) -> list[StoredEvent] | None:
         """Events after `seq`, or None when more than `limit` or some were pruned."""
+
+    async def contact_history(self, contact_id: str) -> list[HistoryEntry]:
+        """Every change of a contact's rep and priority notifications, oldest first."""
+
+    async def revoke_user_tokens(self, user_id: str) -> None:
+        """Revoke every token of a user."""
 
     async def undelivered_outbound(self) -> list[Message]:
         """Replies that no gateway has acknowledged yet, oldest first."""

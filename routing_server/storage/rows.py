@@ -9,9 +9,12 @@ from routing_server.engine.model import (
     ChannelSettings,
     Contact,
     Conversation,
+    Group,
+    HistoryEntry,
     LastMessage,
     Message,
     Presence,
+    Reassignment,
     Settings,
     Team,
     TimelineEntry,
@@ -51,12 +54,19 @@ def user_from(row: Row) -> User:
 
 def team_row(team: Team) -> dict[str, Any]:
     """A teams row."""
-    return {"id": team.id, "name": team.name, "distribution": team.distribution}
+    return {
+        "id": team.id,
+        "name": team.name,
+        "distribution": team.distribution,
+        "rr_cursor": team.rr_cursor,
+    }
 
 
 def team_from(row: Row) -> Team:
     """A Team from its row."""
-    return Team(id=row["id"], name=row["name"], distribution=row["distribution"])
+    return Team(
+        id=row["id"], name=row["name"], distribution=row["distribution"], rr_cursor=row["rr_cursor"]
+    )
 
 
 def presence_row(p: Presence) -> dict[str, Any]:
@@ -79,7 +89,36 @@ def contact_row(c: Contact) -> dict[str, Any]:
         "email": c.email,
         "account_rep_id": c.account_rep_id,
         "priority_notifications": c.priority_notifications,
+        "reassignment": _reassignment_data(c.reassignment),
     }
+
+
+def _reassignment_data(r: Reassignment | None) -> dict[str, Any] | None:
+    if r is None:
+        return None
+    return {
+        "group_id": r.group_id,
+        "started_at": r.started_at,
+        "started_by": r.started_by,
+        "offered_to": list(r.offered_to),
+        "offer_expires": r.offer_expires,
+        "passed": list(r.passed),
+        "offers": r.offers,
+    }
+
+
+def _reassignment_from(data: Mapping[str, Any] | None) -> Reassignment | None:
+    if data is None:
+        return None
+    return Reassignment(
+        group_id=data["group_id"],
+        started_at=data["started_at"],
+        started_by=data["started_by"],
+        offered_to=tuple(data["offered_to"]),
+        offer_expires=data["offer_expires"],
+        passed=tuple(data["passed"]),
+        offers=data["offers"],
+    )
 
 
 def contact_from(row: Row) -> Contact:
@@ -92,6 +131,7 @@ def contact_from(row: Row) -> Contact:
         email=row["email"],
         account_rep_id=row["account_rep_id"],
         priority_notifications=row["priority_notifications"],
+        reassignment=_reassignment_from(row["reassignment"]),
     )
 
 
@@ -230,3 +270,53 @@ def settings_from(data: Mapping[str, Any]) -> Settings:
     for ch, c in data["channels"].items():
         result.channels[ch] = ChannelSettings(**c)
     return result
+
+
+def history_row(h: HistoryEntry) -> dict[str, Any]:
+    """A contact_history row."""
+    return {
+        "contact_id": h.contact_id,
+        "at": h.at,
+        "kind": h.kind,
+        "actor_id": h.actor_id,
+        "source": h.source,
+        "details": h.details,
+    }
+
+
+def history_from(row: Row) -> HistoryEntry:
+    """A HistoryEntry from its row."""
+    return HistoryEntry(
+        contact_id=row["contact_id"],
+        at=row["at"],
+        kind=row["kind"],
+        actor_id=row["actor_id"],
+        source=row["source"],
+        details=dict(row["details"]),
+    )
+
+
+def group_row(g: Group) -> dict[str, Any]:
+    """A groups row."""
+    return {
+        "id": g.id,
+        "name": g.name,
+        "member_ids": list(g.member_ids),
+        "default_assignee_id": g.default_assignee_id,
+        "method": g.method,
+        "offer_seconds": g.offer_seconds,
+        "rr_cursor": g.rr_cursor,
+    }
+
+
+def group_from(row: Row) -> Group:
+    """A Group from its row."""
+    return Group(
+        id=row["id"],
+        name=row["name"],
+        member_ids=tuple(row["member_ids"]),
+        default_assignee_id=row["default_assignee_id"],
+        method=row["method"],
+        offer_seconds=row["offer_seconds"],
+        rr_cursor=row["rr_cursor"],
+    )

@@ -23,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
     insert,
     select,
+    text,
 )
 
 metadata = MetaData()
@@ -46,6 +47,7 @@ teams = Table(
     Column("id", String(100), primary_key=True),
     Column("name", String(200), nullable=False, unique=True),
     Column("distribution", String(20), nullable=False),
+    Column("rr_cursor", String(100)),
 )
 
 users = Table(
@@ -80,6 +82,33 @@ contacts = Table(
     Column("email", String(320)),
     Column("account_rep_id", String(100)),
     Column("priority_notifications", Boolean, nullable=False),
+    Column("reassignment", JSON),
+    Index("ix_contacts_name", "name"),
+)
+
+contact_history = Table(
+    "contact_history",
+    metadata,
+    Column("pos", Integer, primary_key=True, autoincrement=True),
+    Column("contact_id", String(100), nullable=False),
+    Column("at", Float, nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("actor_id", String(100)),
+    Column("source", String(20), nullable=False),
+    Column("details", JSON, nullable=False),
+    Index("ix_contact_history_contact", "contact_id", "pos"),
+)
+
+groups = Table(
+    "groups",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("member_ids", JSON, nullable=False),
+    Column("default_assignee_id", String(100), nullable=False),
+    Column("method", String(20), nullable=False),
+    Column("offer_seconds", Integer, nullable=False),
+    Column("rr_cursor", String(100)),
 )
 
 conversations = Table(
@@ -140,6 +169,7 @@ timeline = Table(
     Column("assigned_to", String(100)),
     Column("details", JSON, nullable=False),
     Index("ix_timeline_conversation", "conversation_id", "pos"),
+    Index("ix_timeline_at", "at"),
 )
 
 events = Table(
@@ -170,9 +200,22 @@ settings = Table(
     Column("data", JSON, nullable=False),
 )
 
+
+def _v2_routing_rules(conn: Connection) -> None:
+    """Version 2: rotation cursors, reassignments, contact history and groups."""
+    conn.execute(text("ALTER TABLE teams ADD COLUMN rr_cursor VARCHAR(100)"))
+    conn.execute(text("ALTER TABLE contacts ADD COLUMN reassignment JSON"))
+    metadata.create_all(
+        conn,
+        tables=[contact_history, groups],
+    )
+    Index("ix_contacts_name", contacts.c.name).create(conn)
+    Index("ix_timeline_at", timeline.c.at).create(conn)
+
+
 # Migrations: MIGRATIONS[n] brings a database at version n + 1 to version n + 2.
 # Version 1 is the first released schema; append a function here for every change after it.
-MIGRATIONS: list[Callable[[Connection], None]] = []
+MIGRATIONS: list[Callable[[Connection], None]] = [_v2_routing_rules]
 CURRENT_VERSION = 1 + len(MIGRATIONS)
 
 

@@ -7,6 +7,7 @@ sends any result or event, so whatever a client was told is on disk.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from sqlalchemy.sql.dml import Insert
 
 from routing_server.engine.model import (
     Conversation,
+    HistoryEntry,
     Message,
     Presence,
     Team,
@@ -26,6 +28,7 @@ from routing_server.engine.model import (
     User,
 )
 from routing_server.engine.state import State
+from routing_server.engine.stats import DAY
 from routing_server.engine.tx import Changes
 from routing_server.storage import rows, schema
 from routing_server.storage.base import Credentials, StoredEvent
@@ -126,6 +129,10 @@ class SqlStorage:
             )
             for row in open_rows:
                 state.add_conversation(rows.conversation_from(row))
+            for row in await _all(conn, select(schema.groups)):
+                group = rows.group_from(row)
+                state.groups[group.id] = group
+            await self._load_today(conn, state)
             settings_row = await _all(conn, select(schema.settings.c.data))
             if settings_row:
                 state.settings = rows.settings_from(settings_row[0]["data"])
@@ -134,6 +141,23 @@ class SqlStorage:
             )
             state.last_seq = int(seq.scalar() or 0)
         return state
+
+    async def _load_today(self, conn: AsyncConnection, state: State) -> None:
+        """Recount today's figures from today's routing steps."""
+        now = time.time()
+        midnight = now - now % DAY
+        t, c = schema.timeline, schema.conversations
+        q = (
+            select(t, c.c.team_id, c.c.created_at)
+            .join(c, c.c.id == t.c.conversation_id)
+            .where(t.c.at >= midnight)
+            .order_by(t.c.pos)
+        )
+        for row in await _all(conn, q):
+            from_state = row["details"].get("from")
+            state.stats.record(
+                row["team_id"], row["at"], row["kind"], row["reason"], from_state, row["created_at"]
+            )
 
     async def commit(self, changes: Changes, events: list[StoredEvent], at: float) -> None:
         """Write a transaction's changes and its events atomically."""
@@ -162,6 +186,12 @@ class SqlStorage:
                     .values(delivery=m.delivery)
                 )
             await _put(conn, insert(schema.timeline), map(rows.timeline_row, changes.timeline))
+            await _put(conn, insert(schema.contact_history), map(rows.history_row, changes.history))
+            await _put(conn, _upsert(d, schema.groups, "id"), map(rows.group_row, changes.groups))
+            if changes.deleted_groups:
+                await conn.execute(
+                    delete(schema.groups).where(schema.groups.c.id.in_(changes.deleted_groups))
+                )
             if changes.settings is not None:
                 await _put(
                     conn,
@@ -344,6 +374,20 @@ class SqlStorage:
         return [
             StoredEvent(r["seq"], r["name"], r["data"], frozenset(r["audience"])) for r in found
         ]
+
+    async def contact_history(self, contact_id: str) -> list[HistoryEntry]:
+        """Every change of a contact's rep and priority notifications, oldest first."""
+        h = schema.contact_history
+        q = select(h).where(h.c.contact_id == contact_id).order_by(h.c.pos)
+        async with self.engine.connect() as conn:
+            return [rows.history_from(r) for r in await _all(conn, q)]
+
+    async def revoke_user_tokens(self, user_id: str) -> None:
+        """Revoke every token of a user."""
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                update(schema.tokens).where(schema.tokens.c.user_id == user_id).values(revoked=True)
+            )
 
     async def undelivered_outbound(self) -> list[Message]:
         """Replies that no gateway has acknowledged yet, oldest first."""
