@@ -8,6 +8,7 @@ import contextlib
 import json
 import logging
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +53,8 @@ class Connection:
         self._bucket = TokenBucket(limits.request_rate, limits.request_burst)
         self._bad: deque[float] = deque()
         self._close_with = (1000, "")
+        # Live subscriptions by key, each with the function that ends it (called on close).
+        self.subscriptions: dict[str, Callable[[], None]] = {}
         self._closing = False
 
     @property
@@ -109,6 +112,9 @@ class Connection:
         core = self.ctx.core
         self.user_id, self.token_hash, self.synced = None, None, False
         core.unsubscribe(user_id, self)
+        for unsubscribe in self.subscriptions.values():
+            unsubscribe()
+        self.subscriptions.clear()
         user = core.user(user_id)
         if user is not None:
             async with core.write() as tx:

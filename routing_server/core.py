@@ -24,6 +24,7 @@ from routing_server.engine.model import Conversation, Presence, User
 from routing_server.engine.state import State
 from routing_server.engine.tx import Changes, Outbound
 from routing_server.storage.base import Storage, StoredEvent
+from routing_server.team_load import TeamLoadHub
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ class Core:
         self._wake = asyncio.Event()
         self._timer: asyncio.Task[None] | None = None
         self._loaded_closed: set[str] = set()
+        self.team_load = TeamLoadHub(lambda: self.state, self.clock)
 
     @property
     def state(self) -> State:
@@ -85,7 +87,8 @@ class Core:
         self._timer = asyncio.create_task(self._run_timer(), name="core-timer")
 
     async def stop(self) -> None:
-        """Stop the timer (storage is closed by its owner)."""
+        """Stop the timer and pushes (storage is closed by its owner)."""
+        await self.team_load.stop()
         if self._timer is not None:
             self._timer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -128,6 +131,7 @@ class Core:
             if not conv.is_open:
                 self._loaded_closed.add(conv.id)
         self._fan_out(stored)
+        self.team_load.changed(changes.load_changed)
         handed = [
             ev.payload
             for ev in changes.events

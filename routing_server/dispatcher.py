@@ -142,4 +142,18 @@ def _describe(exc: ValidationError) -> str:
         return f"{field}: unknown field"
     if err["type"] == "missing":
         return f"{field}: field required"
+    bounds = BOUNDS.get(loc[-1]) if loc else None
+    if bounds is not None and err["type"] in ("greater_than_equal", "less_than_equal"):
+        return f"{field}: must be between {bounds[0]} and {bounds[1]}"
     return f"{field}: {err['msg']}"
+
+
+# The numeric ranges of PROTOCOL.md, named whole in error messages.
+BOUNDS = {
+    "time_to_share": (5, 3600),
+    "capacity_wait": (5, 3600),
+    "presence_grace_seconds": (0, 600),
+    "offer_seconds": (5, 86_400),
+    "limit": (1, 200),
+    "max_open": (1, 1000),
+}

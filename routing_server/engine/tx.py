@@ -282,10 +282,9 @@ class Tx:
         changes.contacts = list(self._contacts.values())
         changes.settings = self._settings
         changes.groups = list(self._groups.values())
-        for presence in changes.presence:
-            user = self.state.users.get(presence.user_id)
-            if user is not None:
-                changes.load_changed.update(user.team_ids)
+        people = [*changes.users, *(self.state.users[p.user_id] for p in changes.presence)]
+        for person in people:
+            changes.load_changed.update(person.team_ids)
         for conv in changes.conversations:
             changes.load_changed.add(conv.team_id)
             before = self._viewers_before[conv.id]

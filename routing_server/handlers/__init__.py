@@ -1,5 +1,5 @@
 """Command handlers; importing this package registers every one with the dispatcher."""
 
-from routing_server.handlers import agent, gateway, session, sync
+from routing_server.handlers import admin, agent, contacts, gateway, groups, session, sync
 
-__all__ = ["agent", "gateway", "session", "sync"]
+__all__ = ["admin", "agent", "contacts", "gateway", "groups", "session", "sync"]

@@ -58,7 +58,11 @@ def snapshot(core: Core, user: User) -> dict[str, Any]:
         for u in state.users.values()
         if u.is_agent and set(u.team_ids) & set(user.team_ids)
     ]
+    extra: dict[str, Any] = {}
+    if user.is_staff and user.team_ids:
+        extra["team_load"] = core.team_load.render(user.team_ids[0])
     return {
+        **extra,
         "me": wire.dump(wire.user(user)),
         "presence": wire.dump(wire.presence(state.presence[user.id])),
         "settings": wire.dump(wire.settings(state.settings)),

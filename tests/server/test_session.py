@@ -208,7 +208,7 @@ async def test_bad_requests_name_the_field(harness: Harness) -> None:
             "type": "set_presence",
             "status": "busy",
         },
-        "limit: Input should be less than or equal to 200": {
+        "limit: must be between 1 and 200": {
             "type": "get_conversation",
             "conversation_id": "c",
             "limit": 500,

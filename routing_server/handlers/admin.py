@@ -1,0 +1,53 @@
+"""Settings, teams and users (admins change them; everyone reads them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from routing_client import protocol as p
+from routing_server import wire
+from routing_server.connection import Connection
+from routing_server.dispatcher import command
+from routing_server.engine import admin
+
+
+@command("update_settings", min_role="admin")
+async def handle_update_settings(conn: Connection, req: p.UpdateSettings) -> dict[str, Any]:
+    """Change any part of the routing settings; everyone gets `settings.updated`."""
+    patch = req.model_dump(exclude_unset=True, exclude={"id", "type"})
+    if "channels" in patch:
+        patch["channels"] = {
+            ch: {k: v for k, v in fields.items() if v is not None}
+            for ch, fields in (patch["channels"] or {}).items()
+        }
+    patch = {k: v for k, v in patch.items() if v is not None}
+    async with conn.ctx.core.write() as tx:
+        settings = admin.update_settings(tx, patch)
+    return {"settings": wire.dump(wire.settings(settings))}
+
+
+@command("update_team", min_role="admin")
+async def handle_update_team(conn: Connection, req: p.UpdateTeam) -> dict[str, Any]:
+    """Rename a team or change its distribution (a backlog is assigned at once)."""
+    core = conn.ctx.core
+    async with core.write() as tx:
+        team = admin.update_team(tx, req.team_id, req.name, req.distribution)
+        return {"team": wire.dump(wire.team(core.state, team))}
+
+
+@command("update_user", min_role="admin")
+async def handle_update_user(conn: Connection, req: p.UpdateUser) -> dict[str, Any]:
+    """Change a user; disabling revokes their tokens and closes their connections (4003)."""
+    core = conn.ctx.core
+    await core.ensure_user(req.user_id)
+    fields = {k: getattr(req, k) for k in req.model_fields_set - {"id", "type", "user_id"}}
+    fields = {k: v for k, v in fields.items() if v is not None}
+    async with core.write() as tx:
+        user = admin.update_user(tx, req.user_id, fields)
+        result = {"user": wire.dump(wire.user(user))}
+    if user.disabled:
+        await core.storage.revoke_user_tokens(user.id)
+        for other in list(conn.ctx.connections):
+            if other.user_id == user.id:
+                other.close_soon(p.CLOSE_REVOKED, "account disabled")
+    return result

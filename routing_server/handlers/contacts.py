@@ -1,0 +1,118 @@
+"""Contacts: search, read, create, edit and bulk import."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from routing_client import protocol as p
+from routing_server import wire
+from routing_server.connection import Connection
+from routing_server.dispatcher import caller, command
+from routing_server.engine import contacts as contact_cmd
+from routing_server.engine import importer
+from routing_server.engine.errors import EngineError, not_found
+from routing_server.engine.model import Contact
+
+
+@command("search_contacts")
+async def handle_search_contacts(conn: Connection, req: p.SearchContacts) -> dict[str, Any]:
+    """Contacts whose name, phone, e-mail or handle contains the query, by name."""
+    state = conn.ctx.core.state
+    query = (req.query or "").strip().lower()
+    after = _decode_cursor(req.cursor) if req.cursor else None
+    found = sorted(
+        (c for c in state.contacts.values() if not query or query in _haystack(c)),
+        key=_sort_key,
+    )
+    if after is not None:
+        found = [c for c in found if _sort_key(c) > after]
+    page = found[: req.limit]
+    more = len(found) > req.limit
+    return {
+        "contacts": [wire.dump(wire.contact(c)) for c in page],
+        "next_cursor": _encode_cursor(_sort_key(page[-1])) if more and page else None,
+    }
+
+
+def _haystack(c: Contact) -> str:
+    return " ".join(filter(None, (c.name, c.phone, c.email, c.handle))).lower()
+
+
+def _sort_key(c: Contact) -> tuple[str, str]:
+    return (c.name.lower(), c.id)
+
+
+def _encode_cursor(key: tuple[str, str]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
+
+
+def _decode_cursor(cursor: str) -> tuple[str, str]:
+    try:
+        name, contact_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        return (str(name), str(contact_id))
+    except (ValueError, TypeError):
+        raise EngineError("bad_request", "cursor: not a cursor this server gave out") from None
+
+
+@command("get_contact")
+async def handle_get_contact(conn: Connection, req: p.GetContact) -> dict[str, Any]:
+    """A contact and every change of its rep and priority notifications."""
+    core = conn.ctx.core
+    contact = core.state.contacts.get(req.contact_id)
+    if contact is None:
+        raise not_found("contact")
+    history = await core.storage.contact_history(contact.id)
+    return {
+        "contact": wire.dump(wire.contact(contact)),
+        "history": [wire.dump(wire.history_entry(h)) for h in history],
+    }
+
+
+@command("create_contact", min_role="supervisor")
+async def handle_create_contact(conn: Connection, req: p.CreateContact) -> dict[str, Any]:
+    """A new contact."""
+    async with conn.ctx.core.write() as tx:
+        contact = contact_cmd.create_contact(
+            tx, caller(conn), req.name, req.phone, req.email, req.account_rep_id,
+            req.priority_notifications,
+        )  # fmt: skip
+        return {"contact": wire.dump(wire.contact(contact))}
+
+
+@command("update_contact", min_role="supervisor")
+async def handle_update_contact(conn: Connection, req: p.UpdateContact) -> dict[str, Any]:
+    """Change the fields the request names (`null` clears phone, e-mail or rep)."""
+    fields = {k: getattr(req, k) for k in req.model_fields_set - {"id", "type", "contact_id"}}
+    for required in ("name", "priority_notifications"):
+        if required in fields and fields[required] is None:
+            raise EngineError("bad_request", f"{required}: may not be null")
+    async with conn.ctx.core.write() as tx:
+        contact = contact_cmd.update_contact(tx, caller(conn), req.contact_id, fields)
+        return {"contact": wire.dump(wire.contact(contact))}
+
+
+@command("import_contacts", min_role="supervisor")
+async def handle_import_contacts(conn: Connection, req: p.ImportContacts) -> dict[str, Any]:
+    """Plan every row; apply all of them unless a row is an error (or `skip_errors`)."""
+    core = conn.ctx.core
+    async with core.write() as tx:
+        plan = importer.plan_import(tx.state, req.csv)
+        apply = not req.dry_run and (req.skip_errors or not plan.has_errors)
+        if apply:
+            importer.apply_import(tx, caller(conn), plan)
+    return import_result(plan, apply)
+
+
+def import_result(plan: importer.ImportPlan, applied: bool) -> dict[str, Any]:
+    """The result object of `import_contacts` (also printed by the CLI)."""
+    rows = []
+    for row in plan.rows:
+        item: dict[str, Any] = {"line": row.line, "action": row.action}
+        if row.contact_id is not None:
+            item["contact_id"] = row.contact_id
+        if row.error is not None:
+            item["error"] = row.error
+        rows.append(item)
+    return {"rows": rows, "counts": plan.counts, "applied": applied}

@@ -1,0 +1,77 @@
+"""Reassignment groups and the offers they make."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from routing_client import protocol as p
+from routing_server import wire
+from routing_server.connection import Connection
+from routing_server.dispatcher import caller, command
+from routing_server.engine import groups
+from routing_server.engine.errors import not_found
+
+
+@command("list_groups")
+async def handle_list_groups(conn: Connection, req: p.ListGroups) -> dict[str, Any]:
+    """Every reassignment group, by name."""
+    found = sorted(conn.ctx.core.state.groups.values(), key=lambda g: g.name.lower())
+    return {"groups": [wire.dump(wire.group(g)) for g in found]}
+
+
+@command("save_group", min_role="admin")
+async def handle_save_group(conn: Connection, req: p.SaveGroup) -> dict[str, Any]:
+    """Create a group (no `id`) or edit one."""
+    g = req.group
+    async with conn.ctx.core.write() as tx:
+        group = groups.save_group(
+            tx, g.id, g.name, g.member_ids, g.default_assignee_id, g.method, g.offer_seconds
+        )
+        return {"group": wire.dump(wire.group(group))}
+
+
+@command("delete_group", min_role="admin")
+async def handle_delete_group(conn: Connection, req: p.DeleteGroup) -> dict[str, Any]:
+    """Delete a group that is not choosing a rep."""
+    async with conn.ctx.core.write() as tx:
+        groups.delete_group(tx, req.group_id)
+    return {}
+
+
+@command("reassign_contact", min_role="supervisor")
+async def handle_reassign_contact(conn: Connection, req: p.ReassignContact) -> dict[str, Any]:
+    """Lock the contact and let the group choose its new rep."""
+    async with conn.ctx.core.write() as tx:
+        contact = groups.start(tx, caller(conn), req.contact_id, req.group_id)
+        return {"contact": wire.dump(wire.contact(contact))}
+
+
+@command("accept_reassignment")
+async def handle_accept_reassignment(conn: Connection, req: p.AcceptReassignment) -> dict[str, Any]:
+    """Take the contact you were offered."""
+    async with conn.ctx.core.write() as tx:
+        contact = groups.accept(tx, caller(conn), req.contact_id)
+        return {"contact": wire.dump(wire.contact(contact))}
+
+
+@command("decline_reassignment")
+async def handle_decline_reassignment(
+    conn: Connection, req: p.DeclineReassignment
+) -> dict[str, Any]:
+    """Pass on the contact you were offered."""
+    async with conn.ctx.core.write() as tx:
+        contact = groups.decline(tx, caller(conn), req.contact_id)
+        return {"contact": wire.dump(wire.contact(contact))}
+
+
+@command("subscribe_team_load", min_role="supervisor")
+async def handle_subscribe_team_load(conn: Connection, req: p.SubscribeTeamLoad) -> dict[str, Any]:
+    """The team's load now; then `team_load` events on every change, at most two a second."""
+    user = caller(conn)
+    if req.team_id not in user.team_ids:
+        raise not_found("team")
+    hub = conn.ctx.core.team_load
+    key = f"team_load:{req.team_id}"
+    if key not in conn.subscriptions:
+        conn.subscriptions[key] = hub.subscribe(req.team_id, conn)
+    return {"team_load": hub.render(req.team_id)}
