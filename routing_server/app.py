@@ -17,6 +17,7 @@ from routing_client.protocol import MAX_FRAME_BYTES
 from routing_server.auth import SlidingWindow
 from routing_server.connection import Connection, ConnectionLimits
 from routing_server.core import Core, CoreOptions
+from routing_server.mailer import MailConfig, Mailer
 from routing_server.storage.base import Storage
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ class ServerConfig:
     max_frame_bytes: int = MAX_FRAME_BYTES
     limits: ConnectionLimits = field(default_factory=ConnectionLimits)
     core: CoreOptions = field(default_factory=CoreOptions)
+    mail: MailConfig | None = None
 
 
 class RoutingServer:
@@ -76,6 +78,8 @@ class RoutingServer:
         config = config or ServerConfig()
         await storage.open()
         core = Core(storage, options=config.core)
+        if config.mail is not None:
+            core.mailer = Mailer(config.mail)
         await core.start()
         ctx = ServerContext(core=core, limits=config.limits)
 

@@ -12,14 +12,19 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from filelock import FileLock, Timeout
 from platformdirs import user_data_dir
 
 from routing_server import admin, demo
 from routing_server.app import RoutingServer, ServerConfig
+from routing_server.core import Core
+from routing_server.engine import importer
+from routing_server.engine.errors import EngineError
+from routing_server.mailer import MailConfig
 from routing_server.simulate import simulate
 from routing_server.storage.sql import SqlStorage
 
@@ -76,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--tls-cert", type=Path)
     serve.add_argument("--tls-key", type=Path)
     serve.add_argument("--demo", action="store_true", help="seed demo accounts and traffic")
+    serve.add_argument("--smtp-host", help="SMTP relay for e-mails to newly assigned reps")
+    serve.add_argument("--smtp-port", type=_positive_int, default=25)
+    serve.add_argument("--smtp-from", default="agent-inbox@localhost", metavar="ADDRESS")
 
     team = commands.add_parser("team", help="manage teams").add_subparsers(
         dest="action", required=True, parser_class=_Parser
@@ -104,6 +112,15 @@ def build_parser() -> argparse.ArgumentParser:
     token_create = token.add_parser("create", parents=[common], help="a gateway token")
     token_create.add_argument("--integration", required=True, metavar="NAME")
 
+    imp = commands.add_parser(
+        "import-contacts", parents=[common], help="bulk contact update from a CSV file"
+    )
+    imp.add_argument("file", type=Path)
+    imp.add_argument(
+        "--dry-run", action="store_true", help="show what would change; change nothing"
+    )
+    imp.add_argument("--skip-errors", action="store_true", help="apply the good rows anyway")
+
     sim = commands.add_parser("simulate", parents=[common], help="simulate customers")
     sim.add_argument("--url", required=True)
     sim.add_argument("--token", required=True)
@@ -119,7 +136,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     db: Path = args.db or default_db()
     try:
         if args.command == "serve":
-            return asyncio.run(_serve(args, db))
+            with database_lock(db):
+                return asyncio.run(_serve(args, db))
+        if args.command == "import-contacts":
+            with database_lock(db):
+                return asyncio.run(_import(args, db))
         if args.command == "simulate":
             asyncio.run(
                 simulate(
@@ -140,6 +161,57 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 0
+
+
+@contextlib.contextmanager
+def database_lock(db: Path) -> Iterator[None]:
+    """Hold the database for this process: one server (or import) per database at a time."""
+    db.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(f"{db}.lock", blocking=False)
+    try:
+        with lock:
+            yield
+    except Timeout:
+        raise admin.AdminError(
+            f"{db} is in use by a running server; stop it first (or import through the app)"
+        ) from None
+
+
+async def _import(args: argparse.Namespace, db: Path) -> int:
+    try:
+        text = args.file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise admin.AdminError(f"{args.file}: not UTF-8 text") from None
+    storage = SqlStorage.sqlite(db)
+    await storage.open()
+    core = Core(storage)
+    await core.start()
+    try:
+        async with core.write() as tx:
+            plan = importer.plan_import(tx.state, text)
+            apply = not args.dry_run and (args.skip_errors or not plan.has_errors)
+            if apply:
+                importer.apply_import(tx, None, plan)
+    except EngineError as exc:
+        raise admin.AdminError(exc.message) from None
+    finally:
+        await core.stop()
+        await storage.close()
+    for row in plan.rows:
+        if row.action == "error":
+            print(f"line {row.line}: {row.error}", file=sys.stderr)
+    counts = ", ".join(f"{n} {action}" for action, n in plan.counts.items())
+    verdict = (
+        "applied"
+        if apply
+        else (
+            "dry run: nothing applied"
+            if args.dry_run
+            else "nothing applied (fix the errors or use --skip-errors)"
+        )
+    )
+    print(f"{counts}; {verdict}")
+    return EXIT_USAGE if plan.has_errors and not args.skip_errors else 0
 
 
 async def _setup(args: argparse.Namespace, db: Path) -> int:
@@ -179,8 +251,9 @@ async def _serve(args: argparse.Namespace, db: Path) -> int:
     )
     logging.getLogger("websockets").setLevel(logging.WARNING)
     storage = SqlStorage.sqlite(db)
+    mail = MailConfig(args.smtp_host, args.smtp_port, args.smtp_from) if args.smtp_host else None
     config = ServerConfig(
-        host=args.host, port=args.port, tls_cert=args.tls_cert, tls_key=args.tls_key
+        host=args.host, port=args.port, tls_cert=args.tls_cert, tls_key=args.tls_key, mail=mail
     )
     if args.demo:
         await storage.open()
@@ -214,7 +287,16 @@ def _print_demo_accounts(passwords: dict[str, str]) -> None:
         print(
             "demo accounts exist already: ana, ben, cleo (agents), sam (supervisor), root (admin)"
         )
-    print(f"demo traffic: simulated customers; {demo.DEMO_BOT} claims and answers", flush=True)
+    print(
+        f"demo traffic: simulated customers; {demo.DEMO_BOT} claims and answers; ana is online "
+        "but slow, so her priority conversations go to the shared inbox",
+        flush=True,
+    )
+    print(
+        f"demo timers are short: time to share {demo.DEMO_TIME_TO_SHARE} s, capacity wait "
+        f"{demo.DEMO_CAPACITY_WAIT} s (the defaults are 300 s)",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -20,9 +20,10 @@ from routing_server import wire
 from routing_server.engine import Engine, Tx
 from routing_server.engine.clock import next_deadline, recover
 from routing_server.engine.conversations import set_delivery
-from routing_server.engine.model import Conversation, Presence, User
+from routing_server.engine.model import Contact, Conversation, Presence, User
 from routing_server.engine.state import State
 from routing_server.engine.tx import Changes, Outbound
+from routing_server.mailer import Mailer
 from routing_server.storage.base import Storage, StoredEvent
 from routing_server.team_load import TeamLoadHub
 
@@ -66,6 +67,8 @@ class Core:
         self._timer: asyncio.Task[None] | None = None
         self._loaded_closed: set[str] = set()
         self.team_load = TeamLoadHub(lambda: self.state, self.clock)
+        self.mailer: Mailer | None = None
+        self._mail_tasks: set[asyncio.Task[None]] = set()
 
     @property
     def state(self) -> State:
@@ -87,8 +90,10 @@ class Core:
         self._timer = asyncio.create_task(self._run_timer(), name="core-timer")
 
     async def stop(self) -> None:
-        """Stop the timer and pushes (storage is closed by its owner)."""
+        """Stop the timer, pushes and mail (storage is closed by its owner)."""
         await self.team_load.stop()
+        if self._mail_tasks:
+            await asyncio.wait(self._mail_tasks, timeout=5)
         if self._timer is not None:
             self._timer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -132,6 +137,8 @@ class Core:
                 self._loaded_closed.add(conv.id)
         self._fan_out(stored)
         self.team_load.changed(changes.load_changed)
+        if self.mailer is not None:
+            self._mail_new_reps(changes, now)
         handed = [
             ev.payload
             for ev in changes.events
@@ -139,6 +146,30 @@ class Core:
         ]
         if handed:
             self._schedule_mark_sent(handed)
+
+    def _mail_new_reps(self, changes: Changes, now: float) -> None:
+        """E-mail each newly assigned rep once per command, listing their new contacts."""
+        assert self.mailer is not None
+        state = self.running_engine.state
+        by_rep: dict[str, list[Contact]] = {}
+        for entry in changes.history:
+            rep_id = entry.details.get("user_id")
+            if entry.kind == "account_rep_assigned" and isinstance(rep_id, str):
+                contact = state.contacts.get(entry.contact_id)
+                if contact is not None:
+                    by_rep.setdefault(rep_id, []).append(contact)
+        for rep_id, contacts in by_rep.items():
+            rep = state.users.get(rep_id)
+            if rep is None or not rep.email:
+                continue
+            task = asyncio.create_task(self.mailer.send_assignment(rep, contacts, now))
+            self._mail_tasks.add(task)
+            task.add_done_callback(self._mail_done)
+
+    def _mail_done(self, task: asyncio.Task[None]) -> None:
+        self._mail_tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("could not e-mail a new account rep: %s", type(task.exception()).__name__)
 
     async def _reload(self) -> None:
         state = await self.storage.load_state()

@@ -15,7 +15,7 @@ from typing import Any
 from routing_client.rpc import RequestFailed, RpcClient
 from routing_server import admin, auth
 from routing_server.engine import random_id
-from routing_server.engine.model import Contact, Role
+from routing_server.engine.model import Contact, Role, Settings
 from routing_server.engine.tx import Changes
 from routing_server.simulate import make_contacts, simulate
 from routing_server.storage.sql import SqlStorage
@@ -43,12 +43,17 @@ DEMO_BOT = "ben"
 
 
 DEMO_CUSTOMERS = make_contacts(12, random.Random(0))
+# Which customers have a dedicated agent (account rep with priority notifications on).
+DEMO_REPS = {0: "ana", 1: "ana", 2: "ana", 3: "ana", 5: "cleo", 6: "cleo"}
+# Short timers, so that a newcomer sees a time-to-share hand-off within the first minute.
+DEMO_TIME_TO_SHARE = 20
+DEMO_CAPACITY_WAIT = 30
+DEMO_PRESENCE_GRACE = 10
 
 
 async def seed(storage: SqlStorage) -> dict[str, str]:
     """Create the demo accounts and customers once; returns the accounts' new passwords
     (empty when already seeded)."""
-    await _seed_contacts(storage)
     passwords: dict[str, str] = {}
     for demo in DEMO_USERS:
         if await storage.credentials(demo.username) is not None:
@@ -63,25 +68,35 @@ async def seed(storage: SqlStorage) -> dict[str, str]:
             email=f"{demo.username}@demo.agent-inbox.test",
         )
         passwords[demo.username] = password
+    await _seed_contacts(storage)
     return passwords
 
 
 async def _seed_contacts(storage: SqlStorage) -> None:
     """The simulator's customers as contacts, so that their first message finds them."""
     state = await storage.load_state()
-    missing = [c for c in DEMO_CUSTOMERS if state.find_contact(c.address) is None]
-    contacts = [
-        Contact(
-            id=random_id("ct"),
-            name=c.name,
-            handle=c.address,
-            phone=c.address if c.channel == "sms" else None,
-            email=c.address if c.channel == "email" else None,
+    if state.contacts:
+        return
+    user_ids = {u.username: u.id for u in state.users.values()}
+    contacts = []
+    for i, c in enumerate(DEMO_CUSTOMERS):
+        rep = user_ids.get(DEMO_REPS.get(i, ""))
+        contacts.append(
+            Contact(
+                id=random_id("ct"),
+                name=c.name,
+                handle=c.address,
+                phone=c.address if c.channel == "sms" else None,
+                email=c.address if c.channel == "email" else None,
+                account_rep_id=rep,
+                priority_notifications=rep is not None,
+            )
         )
-        for c in missing
-    ]
-    if contacts:
-        await storage.commit(Changes(contacts=contacts), [], time.time())
+    settings = Settings(presence_grace_seconds=DEMO_PRESENCE_GRACE)
+    for channel in settings.channels.values():
+        channel.time_to_share = DEMO_TIME_TO_SHARE
+        channel.capacity_wait = DEMO_CAPACITY_WAIT
+    await storage.commit(Changes(contacts=contacts, settings=settings), [], time.time())
 
 
 async def token_for(storage: SqlStorage, username: str) -> str:
@@ -101,9 +116,79 @@ async def run_demo_traffic(
     """The simulator and the demo agent, until cancelled."""
     gateway = await admin.integration_token(storage, DEMO_GATEWAY)
     bot = await token_for(storage, DEMO_BOT)
+    slow = await token_for(storage, "ana")
+    observer = await token_for(storage, "sam")
     async with asyncio.TaskGroup() as group:
-        group.create_task(simulate(url, gateway, customers=DEMO_CUSTOMERS, rate=0.2, out=out))
+        group.create_task(observe(url, observer, out))
+        group.create_task(present_agent(url, slow, out))
         group.create_task(demo_agent(url, bot, out))
+        # Ana's customer writes first: priority for her, then the hand-off after the timer.
+        group.create_task(
+            simulate(url, gateway, customers=DEMO_CUSTOMERS, rate=0.2, out=out,
+                     first=DEMO_CUSTOMERS[0])
+        )  # fmt: skip
+
+
+REASON_TEXT = {
+    "dedicated_available": "sent to the account rep, who is online",
+    "dedicated_unavailable": "account rep unavailable: shared inbox",
+    "dedicated_at_capacity": "waiting: the account rep is at capacity",
+    "time_to_share_elapsed": "not claimed in time: now in the shared inbox",
+    "no_dedicated_agent": "no account rep: shared inbox",
+    "channel_not_dedicated": "chat is not routed to reps: shared inbox",
+    "capacity_freed": "the account rep has room again",
+    "capacity_wait_elapsed": "waited too long for the rep: shared inbox",
+}
+
+
+async def observe(url: str, token: str, out: Callable[[str], None] = print) -> None:
+    """A supervisor's view: print each routing step as it happens."""
+    client = await RpcClient.open(url)
+    try:
+        await client.request("auth", token=token)
+        snapshot = (await client.request("sync"))["snapshot"]
+        names = {m["user_id"]: m["display_name"] for m in snapshot["team"]}
+        last: dict[str, str] = {}
+        while True:
+            event = await client.events.get()
+            if event.event != "conversation.upsert":
+                continue
+            conv = event.data["conversation"]
+            reason = conv["routing"]["reason"]
+            if last.get(conv["id"]) == reason or reason not in REASON_TEXT:
+                continue
+            last[conv["id"]] = reason
+            who = names.get(conv["assigned_to"] or "", "")
+            out(f"  [routing] {conv['contact']['name']}: {REASON_TEXT[reason]} {who}".rstrip())
+    finally:
+        with contextlib.suppress(Exception):
+            await client.close()
+
+
+async def present_agent(url: str, token: str, out: Callable[[str], None] = print) -> None:
+    """An agent who is online but never claims: her priority conversations time out to share.
+
+    Only she can see them while they are priority, so she reports them.
+    """
+    client = await RpcClient.open(url)
+    try:
+        me = (await client.request("auth", token=token))["user"]
+        await client.request("set_presence", status="online")
+        await client.request("sync")
+        announced: set[str] = set()
+        while True:
+            event = await client.events.get()
+            conv = event.data.get("conversation") if event.event == "conversation.upsert" else None
+            if conv and conv["state"] == "priority" and conv["id"] not in announced:
+                announced.add(conv["id"])
+                share_at = (conv["share_at"] or "")[11:19]
+                out(
+                    f"  [routing] {conv['contact']['name']}: in {me['display_name']}'s Priority "
+                    f"inbox only (account rep, online); shared at {share_at} UTC unless claimed"
+                )
+    finally:
+        with contextlib.suppress(Exception):
+            await client.close()
 
 
 async def demo_agent(url: str, token: str, out: Callable[[str], None] = print) -> None:

@@ -76,6 +76,7 @@ async def simulate(
     out: Callable[[str], None] = print,
     seed: int | None = None,
     customers: list[SimContact] | None = None,
+    first: SimContact | None = None,
 ) -> SimStats:
     """Send customer messages at `rate` a second for `duration` seconds (None: until cancelled)."""
     rng = random.Random(seed)
@@ -90,7 +91,7 @@ async def simulate(
         try:
             async with asyncio.timeout(duration):
                 while True:
-                    who = rng.choice(people)
+                    who, first = first or rng.choice(people), None
                     body = rng.choice(LINES)
                     message: dict[str, Any] = {
                         "channel": who.channel,

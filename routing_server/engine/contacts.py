@@ -32,7 +32,7 @@ def check_unique(tx: Tx, contact_id: str | None, phone: str | None, email: str |
 
 def create_contact(
     tx: Tx,
-    actor: User,
+    actor_id: str | None,
     name: str,
     phone: str | None,
     email: str | None,
@@ -49,8 +49,8 @@ def create_contact(
     )
     tx.state.add_contact(contact)
     tx.touch_contact(contact, announce=source != "bulk_import")
-    set_priority_notifications(tx, contact, priority_notifications, actor.id, source)
-    set_account_rep(tx, contact, account_rep_id, actor.id, source)
+    set_priority_notifications(tx, contact, priority_notifications, actor_id, source)
+    set_account_rep(tx, contact, account_rep_id, actor_id, source)
     return contact
 
 

@@ -22,7 +22,7 @@ from routing_server.engine.contacts import (
     set_priority_notifications,
 )
 from routing_server.engine.errors import EngineError
-from routing_server.engine.model import Contact, User
+from routing_server.engine.model import Contact
 from routing_server.engine.state import State
 from routing_server.engine.tx import Notice, Tx
 
@@ -178,7 +178,7 @@ def _match(state: State, phone: str | None, email: str | None) -> Contact | None
     return state.contacts.get(contact_id) if contact_id else None
 
 
-def apply_import(tx: Tx, actor: User, plan: ImportPlan) -> None:
+def apply_import(tx: Tx, actor_id: str | None, plan: ImportPlan) -> None:
     """Apply every create and update row (errors are skipped); each rep is notified once."""
     assigned: defaultdict[str, list[Contact]] = defaultdict(list)
     for row in plan.rows:
@@ -186,20 +186,20 @@ def apply_import(tx: Tx, actor: User, plan: ImportPlan) -> None:
             v = row.values
             check_rep(tx, v.get("account_rep_id"))
             contact = create_contact(
-                tx, actor, v["name"], v.get("phone"), v.get("email"), None,
+                tx, actor_id, v["name"], v.get("phone"), v.get("email"), None,
                 v.get("priority_notifications", False), "bulk_import",
             )  # fmt: skip
             row.contact_id = contact.id
         elif row.action == "update" and row.contact_id is not None:
             contact = tx.state.contacts[row.contact_id]
-            _update(tx, actor, contact, row.values)
+            _update(tx, actor_id, contact, row.values)
         else:
             continue
         if "account_rep_id" not in row.values:
             continue
         rep = row.values["account_rep_id"]
         if contact.account_rep_id != rep:
-            set_account_rep(tx, contact, rep, actor.id, "bulk_import", notify=False)
+            set_account_rep(tx, contact, rep, actor_id, "bulk_import", notify=False)
             if rep is not None:
                 assigned[rep].append(contact)
     for rep, contacts in assigned.items():
@@ -215,7 +215,7 @@ def apply_import(tx: Tx, actor: User, plan: ImportPlan) -> None:
         )
 
 
-def _update(tx: Tx, actor: User, contact: Contact, values: dict[str, Any]) -> None:
+def _update(tx: Tx, actor_id: str | None, contact: Contact, values: dict[str, Any]) -> None:
     state = tx.state
     if {"name", "phone", "email"} & set(values):
         state.unindex_contact(contact)
@@ -226,5 +226,5 @@ def _update(tx: Tx, actor: User, contact: Contact, values: dict[str, Any]) -> No
         tx.touch_contact(contact, announce=False)
     if "priority_notifications" in values:
         set_priority_notifications(
-            tx, contact, values["priority_notifications"], actor.id, "bulk_import"
+            tx, contact, values["priority_notifications"], actor_id, "bulk_import"
         )

@@ -75,7 +75,7 @@ async def handle_create_contact(conn: Connection, req: p.CreateContact) -> dict[
     """A new contact."""
     async with conn.ctx.core.write() as tx:
         contact = contact_cmd.create_contact(
-            tx, caller(conn), req.name, req.phone, req.email, req.account_rep_id,
+            tx, caller(conn).id, req.name, req.phone, req.email, req.account_rep_id,
             req.priority_notifications,
         )  # fmt: skip
         return {"contact": wire.dump(wire.contact(contact))}
@@ -101,7 +101,7 @@ async def handle_import_contacts(conn: Connection, req: p.ImportContacts) -> dic
         plan = importer.plan_import(tx.state, req.csv)
         apply = not req.dry_run and (req.skip_errors or not plan.has_errors)
         if apply:
-            importer.apply_import(tx, caller(conn), plan)
+            importer.apply_import(tx, caller(conn).id, plan)
     return import_result(plan, apply)
 
 
