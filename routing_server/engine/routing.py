@@ -164,12 +164,15 @@ def settle(tx: Tx) -> None:
 
 
 def pick_agent(tx: Tx, team: Team, load: Counter[str]) -> str | None:
-    """The next available member with capacity, by the team's distribution."""
+    """The next available agent with capacity, by the team's distribution.
+
+    Only agents take part: supervisors and admins watch the load and claim by hand.
+    """
     state = tx.state
     candidates = sorted(
         u.id
         for u in state.team_members(team.id)
-        if state.is_available(u.id) and has_capacity(state, u.id, load)
+        if u.role == "agent" and state.is_available(u.id) and has_capacity(state, u.id, load)
     )
     if not candidates:
         return None
