@@ -61,7 +61,7 @@ def test_available_rep_with_capacity_gets_priority_alone(world: World) -> None:
     assert audience == {"a0"}
     [(notice, to)] = world.events("notification")
     assert isinstance(notice, Notice)
-    assert (notice.kind, to) == ("priority_routed", {"a0"})
+    assert (notice.kind, to) == ("priority_routed", frozenset({"a0"}))
     assert [m for m, _ in world.events("message.new")]
     assert all(aud == {"a0"} for _, aud in world.events("message.new"))
 
