@@ -6,6 +6,8 @@ import asyncio
 import contextlib
 import logging
 import ssl
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +48,8 @@ class ServerConfig:
     limits: ConnectionLimits = field(default_factory=ConnectionLimits)
     core: CoreOptions = field(default_factory=CoreOptions)
     mail: MailConfig | None = None
+    # The time source (seconds since the epoch); tests pass a fake clock.
+    clock: Callable[[], float] = time.time
 
 
 class RoutingServer:
@@ -77,7 +81,7 @@ class RoutingServer:
         """Open the storage, load the state and start listening."""
         config = config or ServerConfig()
         await storage.open()
-        core = Core(storage, options=config.core)
+        core = Core(storage, clock=config.clock, options=config.core)
         if config.mail is not None:
             core.mailer = Mailer(config.mail)
         await core.start()

@@ -243,6 +243,10 @@ class Core:
 
     # -- timers -------------------------------------------------------------------------------
 
+    def poke(self) -> None:
+        """Re-check the deadlines now (after the clock jumped, as a fake one does in tests)."""
+        self._wake.set()
+
     async def _run_timer(self) -> None:
         while True:
             deadline = next_deadline(self.running_engine.state)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -18,14 +19,41 @@ from routing_server.storage.sql import SqlStorage
 PASSWORD = "correct horse battery staple"
 
 
+class FakeClock:
+    """A clock the test moves; the server reads it for every command and deadline."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+
 @dataclass
 class Harness:
     """A started server, its database path and every client opened through it."""
 
     server: RoutingServer
     db: Path
+    config: ServerConfig
+    clock: FakeClock | None = None
     clients: list[RpcClient] = field(default_factory=list)
     _external: int = 0
+
+    async def advance(self, seconds: float) -> None:
+        """Move the fake clock on and let the server's timer fire what fell due."""
+        assert self.clock is not None, "start the harness with a fake clock"
+        self.clock.now += seconds
+        self.server.core.poke()
+        await asyncio.sleep(0.05)
+
+    async def restart(self) -> None:
+        """Stop the server (closing every client) and start it again on the same database."""
+        for client in self.clients:
+            await client.close()
+        self.clients.clear()
+        await self.server.close()
+        self.server = await RoutingServer.start(SqlStorage.sqlite(self.db), self.config)
 
     @property
     def url(self) -> str:
@@ -119,12 +147,20 @@ class Harness:
         await self.server.close()
 
 
-async def start_harness(tmp_path: Path, limits: ConnectionLimits | None = None) -> Harness:
+async def start_harness(
+    tmp_path: Path,
+    limits: ConnectionLimits | None = None,
+    *,
+    clock: FakeClock | None = None,
+    **config: Any,
+) -> Harness:
     """Start a server on a fresh database in `tmp_path`, on a free port."""
     db = tmp_path / "server.sqlite3"
-    config = ServerConfig(port=0, limits=limits or ConnectionLimits())
-    server = await RoutingServer.start(SqlStorage.sqlite(db), config)
-    return Harness(server, db)
+    server_config = ServerConfig(port=0, limits=limits or ConnectionLimits(), **config)
+    if clock is not None:
+        server_config.clock = clock
+    server = await RoutingServer.start(SqlStorage.sqlite(db), server_config)
+    return Harness(server, db, server_config, clock)
 
 
 async def drain(client: RpcClient) -> list[Any]:
@@ -139,8 +175,6 @@ async def wait_for_event(
     client: RpcClient, name: str, timeout: float = 5.0, **match: Any
 ) -> dict[str, Any]:
     """The data of the next event called `name` whose data contains `match` (others skipped)."""
-    import asyncio
-
     async with asyncio.timeout(timeout):
         while True:
             event = await client.events.get()
