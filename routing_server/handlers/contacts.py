@@ -73,6 +73,8 @@ async def handle_get_contact(conn: Connection, req: p.GetContact) -> dict[str, A
 @command("create_contact", min_role="supervisor")
 async def handle_create_contact(conn: Connection, req: p.CreateContact) -> dict[str, Any]:
     """A new contact."""
+    if req.account_rep_id is not None:
+        await conn.ctx.core.ensure_user(req.account_rep_id)
     async with conn.ctx.core.write() as tx:
         contact = contact_cmd.create_contact(
             tx, caller(conn).id, req.name, req.phone, req.email, req.account_rep_id,
@@ -88,6 +90,8 @@ async def handle_update_contact(conn: Connection, req: p.UpdateContact) -> dict[
     for required in ("name", "priority_notifications"):
         if required in fields and fields[required] is None:
             raise EngineError("bad_request", f"{required}: may not be null")
+    if fields.get("account_rep_id") is not None:
+        await conn.ctx.core.ensure_user(fields["account_rep_id"])
     async with conn.ctx.core.write() as tx:
         contact = contact_cmd.update_contact(tx, caller(conn), req.contact_id, fields)
         return {"contact": wire.dump(wire.contact(contact))}
@@ -97,6 +101,7 @@ async def handle_update_contact(conn: Connection, req: p.UpdateContact) -> dict[
 async def handle_import_contacts(conn: Connection, req: p.ImportContacts) -> dict[str, Any]:
     """Plan every row; apply all of them unless a row is an error (or `skip_errors`)."""
     core = conn.ctx.core
+    await core.refresh_directory()  # reps are named by e-mail or username
     async with core.write() as tx:
         plan = importer.plan_import(tx.state, req.csv)
         apply = not req.dry_run and (req.skip_errors or not plan.has_errors)

@@ -23,6 +23,7 @@ async def handle_list_groups(conn: Connection, req: p.ListGroups) -> dict[str, A
 async def handle_save_group(conn: Connection, req: p.SaveGroup) -> dict[str, Any]:
     """Create a group (no `id`) or edit one."""
     g = req.group
+    await conn.ctx.core.refresh_directory()
     async with conn.ctx.core.write() as tx:
         group = groups.save_group(
             tx, g.id, g.name, g.member_ids, g.default_assignee_id, g.method, g.offer_seconds

@@ -75,6 +75,7 @@ class Harness:
         team: str | None = "support",
         max_open: int = 5,
         password: str = PASSWORD,
+        email: str | None = None,
     ) -> str:
         """Create a user; returns its id."""
         user = await admin.add_user(
@@ -84,6 +85,7 @@ class Harness:
             password if role != "integration" else None,
             team=team,
             display_name=username.title(),
+            email=email,
             max_open=max_open,
         )
         return user.id

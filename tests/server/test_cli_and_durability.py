@@ -234,8 +234,10 @@ async def test_simulate_sends_customer_messages_and_prints_them(tmp_path: Path) 
         await ana.close()
 
 
-async def test_serve_demo_seeds_accounts_and_starts_traffic(tmp_path: Path) -> None:
-    """`serve --demo` prints the demo accounts once and customers start writing at once."""
+@pytest.mark.slow
+async def test_serve_demo_shows_priority_and_a_hand_off_in_the_first_minute(tmp_path: Path) -> None:
+    """`serve --demo` prints the accounts once, says its timers are short, and within a minute
+    shows a priority conversation and its time-to-share hand-off to the shared inbox."""
     db = tmp_path / "db.sqlite3"
     proc = await asyncio.create_subprocess_exec(
         *CLI,
@@ -250,13 +252,19 @@ async def test_serve_demo_seeds_accounts_and_starts_traffic(tmp_path: Path) -> N
     )
     assert proc.stdout is not None
     lines: list[str] = []
+
+    def seen(text: str) -> bool:
+        return any(text in line for line in lines)
+
     try:
-        async with asyncio.timeout(30):
-            while not any(line.startswith("→ ") for line in lines):
+        async with asyncio.timeout(60):
+            while not (seen("Priority inbox only") and seen("not claimed in time")):
                 lines.append((await proc.stdout.readline()).decode().rstrip())
         assert lines[0].startswith("listening on ws://")
-        accounts = [line.split() for line in lines if line.startswith("  ")]
-        assert {a[0] for a in accounts} >= {"ana", "ben", "cleo", "sam", "root"}
+        accounts = {line.split()[0] for line in lines if line.startswith("  ") and "[" not in line}
+        assert accounts >= {"ana", "ben", "cleo", "sam", "root"}
+        assert seen("demo timers are short")
+        assert seen("→ ")
         proc.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(proc.wait(), 15) == 0
     finally:
