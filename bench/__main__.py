@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from bench import server_throughput
+from bench import import_contacts, server_throughput
 
 if __name__ == "__main__":
     asyncio.run(server_throughput.main())
+    asyncio.run(import_contacts.main())
