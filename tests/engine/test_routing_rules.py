@@ -299,3 +299,14 @@ def test_disabling_a_rep_routes_their_priority_onward(world: World) -> None:
     conv = world.inbound("+1")
     world.run(admin.update_user, "a0", {"disabled": True})
     assert (conv.state, conv.reason) == ("shared", "dedicated_went_unavailable")
+
+
+def test_a_users_view_follows_their_teams(world: World) -> None:
+    """Leaving a team removes its shared conversations from the user's view; rejoining adds them."""
+    conv = world.inbound("+1")
+    world.run(admin.update_user, "a1", {"team_ids": []})
+    removed = world.events("conversation.removed")
+    assert [aud for _, aud in removed] == [frozenset({"a1"})]
+    world.run(admin.update_user, "a1", {"team_ids": ["support"]})
+    [(payload, audience)] = world.events("conversation.upsert")
+    assert (payload, audience) == (conv, frozenset({"a1"}))

@@ -317,3 +317,30 @@ async def test_timers_fire_after_a_restart_in_the_middle(tmp_path: Path) -> None
         assert status[t["ana_id"]] == "offline"
     finally:
         await h.close()
+
+
+async def test_todays_figures_count_and_survive_a_restart(timed: Harness) -> None:
+    """today counts priority routes, claims from priority, hand-offs and closes, and is
+    recounted from the timeline after a restart."""
+    t = await team(timed)
+    await customer_of(timed, t, "ana")
+    await customer_of(timed, t, "ben", "+15550200")
+    first = (await timed.inbound(t["gw"], "+15550100"))["conversation_id"]
+    await t["ana"].request("claim", conversation_id=first)
+    await t["ana"].request("close", conversation_id=first)
+    await timed.inbound(t["gw"], "+15550200")
+    await timed.advance(301)
+    today = (await t["sam"].request("subscribe_team_load", team_id="support"))["team_load"]["today"]
+    expected = {
+        "routed_priority": 2,
+        "claimed_from_priority": 1,
+        "shared_after_timeout": 1,
+        "claimed": 1,
+        "closed": 1,
+    }
+    assert {k: today[k] for k in expected} == expected
+    assert today["median_seconds_to_claim"] is not None
+    await timed.restart()
+    sam = await timed.connect("sam")
+    again = (await sam.request("subscribe_team_load", team_id="support"))["team_load"]["today"]
+    assert {k: again[k] for k in expected} == expected
