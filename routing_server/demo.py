@@ -8,7 +8,7 @@ import random
 import secrets
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,6 +129,18 @@ async def run_demo_traffic(
         )  # fmt: skip
 
 
+@contextlib.asynccontextmanager
+async def signed_in(url: str, token: str) -> AsyncIterator[tuple[RpcClient, dict[str, Any]]]:
+    """A demo connection authenticated with `token`; yields it and the user."""
+    client = await RpcClient.open(url)
+    try:
+        user = (await client.request("auth", token=token))["user"]
+        yield client, user
+    finally:
+        with contextlib.suppress(Exception):
+            await client.close()
+
+
 REASON_TEXT = {
     "dedicated_available": "sent to the account rep, who is online",
     "dedicated_unavailable": "account rep unavailable: shared inbox",
@@ -143,9 +155,7 @@ REASON_TEXT = {
 
 async def observe(url: str, token: str, out: Callable[[str], None] = print) -> None:
     """A supervisor's view: print each routing step as it happens."""
-    client = await RpcClient.open(url)
-    try:
-        await client.request("auth", token=token)
+    async with signed_in(url, token) as (client, _):
         snapshot = (await client.request("sync"))["snapshot"]
         names = {m["user_id"]: m["display_name"] for m in snapshot["team"]}
         last: dict[str, str] = {}
@@ -160,9 +170,6 @@ async def observe(url: str, token: str, out: Callable[[str], None] = print) -> N
             last[conv["id"]] = reason
             who = names.get(conv["assigned_to"] or "", "")
             out(f"  [routing] {conv['contact']['name']}: {REASON_TEXT[reason]} {who}".rstrip())
-    finally:
-        with contextlib.suppress(Exception):
-            await client.close()
 
 
 async def present_agent(url: str, token: str, out: Callable[[str], None] = print) -> None:
@@ -170,9 +177,7 @@ async def present_agent(url: str, token: str, out: Callable[[str], None] = print
 
     Only she can see them while they are priority, so she reports them.
     """
-    client = await RpcClient.open(url)
-    try:
-        me = (await client.request("auth", token=token))["user"]
+    async with signed_in(url, token) as (client, me):
         await client.request("set_presence", status="online")
         await client.request("sync")
         announced: set[str] = set()
@@ -186,17 +191,12 @@ async def present_agent(url: str, token: str, out: Callable[[str], None] = print
                     f"  [routing] {conv['contact']['name']}: in {me['display_name']}'s Priority "
                     f"inbox only (account rep, online); shared at {share_at} UTC unless claimed"
                 )
-    finally:
-        with contextlib.suppress(Exception):
-            await client.close()
 
 
 async def demo_agent(url: str, token: str, out: Callable[[str], None] = print) -> None:
     """Claim shared conversations after a short while, reply and close them later."""
     rng = random.Random()
-    client = await RpcClient.open(url)
-    try:
-        me = (await client.request("auth", token=token))["user"]
+    async with signed_in(url, token) as (client, me):
         await client.request("set_presence", status="online")
         await client.request("sync")
         working: set[str] = set()
@@ -207,9 +207,6 @@ async def demo_agent(url: str, token: str, out: Callable[[str], None] = print) -
             conv = event.data["conversation"]
             if conv["state"] == "shared" and conv["id"] not in working:
                 await _work_later(client, me, conv, rng, out, working)
-    finally:
-        with contextlib.suppress(Exception):
-            await client.close()
 
 
 async def _work_later(

@@ -132,12 +132,4 @@ class State:
 
     def is_available(self, user_id: str) -> bool:
         """Online and connected: the only state in which routing gives an agent work."""
-        presence = self.presence.get(user_id)
-        user = self.users.get(user_id)
-        return (
-            presence is not None
-            and user is not None
-            and not user.disabled
-            and presence.status == "online"
-            and presence.connections > 0
-        )
+        return self.is_present(user_id) and self.presence[user_id].connections > 0
