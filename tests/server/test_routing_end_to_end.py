@@ -344,3 +344,18 @@ async def test_todays_figures_count_and_survive_a_restart(timed: Harness) -> Non
     sam = await timed.connect("sam")
     again = (await sam.request("subscribe_team_load", team_id="support"))["team_load"]["today"]
     assert {k: again[k] for k in expected} == expected
+
+
+async def test_team_load_pushes_at_most_twice_a_second(timed: Harness) -> None:
+    """A burst of changes yields at most two team_load pushes a second, the last one current."""
+    t = await team(timed)
+    await t["sam"].request("subscribe_team_load", team_id="support")
+    await drain(t["sam"])
+    for i in range(15):
+        await timed.inbound(t["gw"], f"+1888{i:04d}")
+    await asyncio.sleep(1.1)
+    pushes = [e for e in await drain(t["sam"]) if e.event == "team_load"]
+    assert 1 <= len(pushes) <= 3
+    await asyncio.sleep(0.6)
+    pushes += [e for e in await drain(t["sam"]) if e.event == "team_load"]
+    assert pushes[-1].data["team_load"]["queue"]["shared"] == 15
