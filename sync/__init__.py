@@ -1,1 +1,1 @@
-"""The desktop client's state: snapshots and events applied, and the offline outbox."""
+"""The desktop client's state: snapshots and events applied, and the offline outbox (no Qt)."""

@@ -47,13 +47,22 @@ class Harness:
         self.server.core.poke()
         await asyncio.sleep(0.05)
 
-    async def restart(self) -> None:
-        """Stop the server (closing every client) and start it again on the same database."""
+    async def stop(self) -> None:
+        """Stop the server (closing every client); `start` brings it back on the same port."""
         for client in self.clients:
             await client.close()
         self.clients.clear()
+        self.config.port = self.server.port
         await self.server.close()
+
+    async def start(self) -> None:
+        """Start the server again on the same database and port."""
         self.server = await RoutingServer.start(SqlStorage.sqlite(self.db), self.config)
+
+    async def restart(self) -> None:
+        """Stop the server and start it again on the same database and port."""
+        await self.stop()
+        await self.start()
 
     @property
     def url(self) -> str:

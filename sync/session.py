@@ -1,0 +1,153 @@
+"""A signed-in session: the client, the store and the outbox, and the intents the UI sends.
+
+The UI never talks to the network: it calls these coroutines (through qasync) and reads the
+store. Replies go through the outbox first, so a reply typed offline is sent once, on reconnect,
+even after the app restarts.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from routing_client.client import FatalError, InboxClient, LinkState, NotConnected
+from routing_client.protocol import Event
+from routing_client.rpc import RequestFailed
+from sync.outbox import Outbox, QueuedReply
+from sync.store import PendingReply, Store
+
+LinkObserver = Callable[[LinkState], None]
+
+
+class SyncSession:
+    """Keeps one user's store in step with the server and carries out their intents."""
+
+    def __init__(self, url: str, token: str, store: Store, outbox: Outbox) -> None:
+        self.url = url
+        self.token = token
+        self.store = store
+        self.outbox = outbox
+        self.client = InboxClient(url, token, self)
+        self.link = LinkState("connecting")
+        self.fatal: FatalError | None = None
+        self._link_observers: list[LinkObserver] = []
+        self.failed_replies: list[tuple[QueuedReply, str]] = []
+
+    def observe_link(self, observer: LinkObserver) -> None:
+        """Call `observer` whenever the connection's state changes."""
+        self._link_observers.append(observer)
+
+    async def run(self) -> FatalError | None:
+        """Run until stopped; returns the fatal error that ended the session, if any."""
+        for reply in await self.outbox.all():
+            self._show_pending(reply)
+        try:
+            await self.client.run()
+        except FatalError as exc:
+            self.fatal = exc
+            return exc
+        return None
+
+    def stop(self) -> None:
+        """Disconnect for good."""
+        self.client.stop()
+
+    # -- ClientListener -----------------------------------------------------------------------
+
+    def link_changed(self, state: LinkState) -> None:
+        """Remember and announce the connection's state."""
+        self.link = state
+        for observer in list(self._link_observers):
+            observer(state)
+
+    def synced(self, result: dict[str, Any]) -> None:
+        """Apply a snapshot or delta."""
+        self.store.apply_sync(result)
+
+    def event(self, event: Event) -> None:
+        """Apply an event."""
+        self.store.apply_event(event.event, event.data)
+
+    async def connected(self) -> None:
+        """Send what the outbox holds, once, now that the server is back."""
+        await self.flush_outbox()
+
+    # -- intents ------------------------------------------------------------------------------
+
+    async def request(self, type: str, **fields: Any) -> dict[str, Any]:
+        """A request on the live connection (`NotConnected` while offline)."""
+        return await self.client.request(type, **fields)
+
+    async def set_presence(self, status: str) -> None:
+        """Ask the server to set the user's presence (the store shows the server's answer)."""
+        result = await self.request("set_presence", status=status)
+        me = self.store.me
+        if me is not None and me.id in self.store.team:
+            self.store.apply_event(
+                "presence.changed", {"user_id": me.id, "status": result["status"],
+                                     "since": result["since"]}
+            )  # fmt: skip
+
+    async def open_conversation(self, conversation_id: str) -> dict[str, Any]:
+        """Load a conversation's newest messages and its timeline."""
+        result = await self.request("get_conversation", conversation_id=conversation_id)
+        self.store.set_messages(conversation_id, result["messages"])
+        return result
+
+    async def conversation_command(self, command: str, conversation_id: str, **fields: Any) -> None:
+        """claim, release, close, mark_read or transfer; the store follows from the events."""
+        result = await self.request(command, conversation_id=conversation_id, **fields)
+        if "conversation" in result:
+            self.store.apply_event("conversation.upsert", {"conversation": result["conversation"]})
+
+    async def send_reply(self, conversation_id: str, body: str) -> str:
+        """Queue a reply durably, show it as pending, and send it if connected."""
+        reply = QueuedReply(str(uuid.uuid4()), conversation_id, body, time.time())
+        await self.outbox.add(reply)
+        self._show_pending(reply)
+        if self.client.online:
+            await self._send(reply)
+        return reply.client_msg_id
+
+    async def flush_outbox(self) -> None:
+        """Send every queued reply, oldest first; stop at the first network failure."""
+        for reply in await self.outbox.all():
+            if not await self._send(reply):
+                return
+
+    async def _send(self, reply: QueuedReply) -> bool:
+        """True when the server has the reply (or refused it for good); False when offline."""
+        try:
+            await self.request(
+                "send_message",
+                conversation_id=reply.conversation_id,
+                body=reply.body,
+                client_msg_id=reply.client_msg_id,
+            )
+        except NotConnected:
+            return False
+        except RequestFailed as exc:
+            # Refused for good (closed, no longer ours): keep it visible as failed, stop retrying.
+            self.failed_replies.append((reply, exc.message))
+            self.store.pending.pop(reply.client_msg_id, None)
+            self.store.apply_event(
+                "notification",
+                {"kind": "reply_failed", "title": "A reply could not be sent",
+                 "body": f"{exc.message}: {reply.body[:80]}",
+                 "conversation_id": reply.conversation_id},
+            )  # fmt: skip
+        await self.outbox.remove(reply.client_msg_id)
+        return True
+
+    def _show_pending(self, reply: QueuedReply) -> None:
+        self.store.add_pending(
+            PendingReply(
+                reply.client_msg_id,
+                reply.conversation_id,
+                reply.body,
+                datetime.fromtimestamp(reply.queued_at, UTC),
+            )
+        )
