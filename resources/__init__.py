@@ -1,1 +1,15 @@
-"""Icons, stylesheets and sounds, loaded with importlib.resources."""
+"""Icons, stylesheets and the .desktop file, loaded with importlib.resources."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+
+def read_text(*parts: str) -> str:
+    """A text resource, such as `read_text("themes", "dark.qss")`."""
+    return files(__name__).joinpath(*parts).read_text(encoding="utf-8")
+
+
+def read_bytes(*parts: str) -> bytes:
+    """A binary resource, such as an icon."""
+    return files(__name__).joinpath(*parts).read_bytes()

@@ -12,10 +12,10 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from routing_client.rpc import RequestFailed, RpcClient
+from routing_client.rpc import ConnectionLost, RequestFailed, RpcClient
 from routing_server import admin, auth
 from routing_server.engine import random_id
-from routing_server.engine.model import Contact, Role, Settings
+from routing_server.engine.model import Contact, HistoryEntry, Role, Settings
 from routing_server.engine.tx import Changes
 from routing_server.simulate import make_contacts, simulate
 from routing_server.storage.sql import SqlStorage
@@ -92,11 +92,20 @@ async def _seed_contacts(storage: SqlStorage) -> None:
                 priority_notifications=rep is not None,
             )
         )
+    history: list[HistoryEntry] = []
+    for seeded in contacts:
+        if seeded.account_rep_id is not None:
+            history.append(HistoryEntry(seeded.id, time.time(), "priority_notifications_on",
+                                        None, "manual"))  # fmt: skip
+            history.append(HistoryEntry(seeded.id, time.time(), "account_rep_assigned", None,
+                                        "manual", {"user_id": seeded.account_rep_id}))  # fmt: skip
     settings = Settings(presence_grace_seconds=DEMO_PRESENCE_GRACE)
     for channel in settings.channels.values():
         channel.time_to_share = DEMO_TIME_TO_SHARE
         channel.capacity_wait = DEMO_CAPACITY_WAIT
-    await storage.commit(Changes(contacts=contacts, settings=settings), [], time.time())
+    await storage.commit(
+        Changes(contacts=contacts, settings=settings, history=history), [], time.time()
+    )
 
 
 async def token_for(storage: SqlStorage, username: str) -> str:
@@ -111,17 +120,22 @@ async def token_for(storage: SqlStorage, username: str) -> str:
 
 
 async def run_demo_traffic(
-    url: str, storage: SqlStorage, out: Callable[[str], None] = print
+    url: str,
+    storage: SqlStorage,
+    out: Callable[[str], None] = print,
+    *,
+    bot: str = DEMO_BOT,
+    slow: str | None = "ana",
 ) -> None:
-    """The simulator and the demo agent, until cancelled."""
+    """Customers, a demo agent (`bot`) who works the shared inbox, an online-but-slow agent
+    (`slow`, if any) and a narrator, until cancelled."""
     gateway = await admin.integration_token(storage, DEMO_GATEWAY)
-    bot = await token_for(storage, DEMO_BOT)
-    slow = await token_for(storage, "ana")
     observer = await token_for(storage, "sam")
     async with asyncio.TaskGroup() as group:
         group.create_task(observe(url, observer, out))
-        group.create_task(present_agent(url, slow, out))
-        group.create_task(demo_agent(url, bot, out))
+        if slow is not None:
+            group.create_task(present_agent(url, await token_for(storage, slow), out))
+        group.create_task(demo_agent(url, await token_for(storage, bot), out))
         # Ana's customer writes first: priority for her, then the hand-off after the timer.
         group.create_task(
             simulate(url, gateway, customers=DEMO_CUSTOMERS, rate=0.2, out=out,
@@ -247,5 +261,5 @@ async def _work(
         await asyncio.sleep(rng.uniform(10, 20))
         await client.request("close", conversation_id=conv["id"])
         out(f"  {me['display_name']} closed the conversation with {name}")
-    except RequestFailed:
-        return  # someone else claimed or closed it first
+    except (RequestFailed, ConnectionLost):
+        return  # someone else claimed or closed it first, or the demo is shutting down

@@ -25,8 +25,13 @@ LinkObserver = Callable[[LinkState], None]
 class SyncSession:
     """Keeps one user's store in step with the server and carries out their intents."""
 
-    def __init__(self, url: str, token: str, store: Store, outbox: Outbox) -> None:
+    def __init__(
+        self, url: str, token: str, store: Store, outbox: Outbox, *, online_at_start: bool = True
+    ) -> None:
         self.url = url
+        # Signing in means starting work: an offline agent becomes online once, at the first
+        # connection (not on reconnects, so that a chosen Away or Offline sticks).
+        self._online_at_start = online_at_start
         self.token = token
         self.store = store
         self.outbox = outbox
@@ -73,6 +78,11 @@ class SyncSession:
 
     async def connected(self) -> None:
         """Send what the outbox holds, once, now that the server is back."""
+        if self._online_at_start:
+            self._online_at_start = False
+            presence = self.store.presence
+            if presence is not None and presence.status == "offline":
+                await self.set_presence("online")
         await self.flush_outbox()
 
     # -- intents ------------------------------------------------------------------------------

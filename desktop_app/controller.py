@@ -1,0 +1,139 @@
+"""Signs users in, opens their windows, and sends them back to the login dialog when the server
+ends their session (a revoked token, a disabled account)."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from desktop_app.credentials import CredentialStore, CredentialsUnavailable
+from desktop_app.preferences import Preferences
+from routing_client.client import login
+from sync.outbox import Outbox
+from sync.session import SyncSession
+from sync.store import Store
+from ui.login_dialog import LoginDialog
+from ui.main_window import MainWindow
+
+
+def outbox_path(data_dir: Path, url: str, username: str) -> Path:
+    """Where a user's queued replies for one server live."""
+    digest = hashlib.sha256(f"{url}|{username}".encode()).hexdigest()[:16]
+    return data_dir / "outbox" / f"{digest}.sqlite3"
+
+
+class AppController(QObject):
+    """Every window and login dialog of the running app."""
+
+    def __init__(
+        self,
+        icon: QIcon,
+        prefs: Preferences,
+        credentials: CredentialStore,
+        data_dir: Path,
+    ) -> None:
+        super().__init__()
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            # Qt would stop the loop when the last window closes (say, on sign-out, before the
+            # login dialog opens): the controller decides when the app is done instead.
+            app.setQuitOnLastWindowClosed(False)
+        self.icon = icon
+        self.prefs = prefs
+        self.credentials = credentials
+        self.data_dir = data_dir
+        self.windows: list[MainWindow] = []
+        self.login_dialog: LoginDialog | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.finished = asyncio.Event()
+
+    async def start(self, url: str | None = None) -> None:
+        """Open the remembered user's window, or ask them to sign in."""
+        url = url or self.prefs.server_url
+        username = self.prefs.username
+        token = self.credentials.load(url, username) if username else None
+        if token:
+            self.open_window(url, username, token)
+        else:
+            self.show_login(url, username)
+
+    def show_login(self, url: str, username: str = "", notice: str = "") -> LoginDialog:
+        """Show the sign-in dialog (one at a time)."""
+        if self.login_dialog is not None:
+            self.login_dialog.close()
+        dialog = LoginDialog(
+            self._sign_in,
+            url=url,
+            username=username,
+            keyring_problem=self.credentials.problem,
+            notice=notice,
+        )
+        dialog.setWindowIcon(self.icon)
+        dialog.finished.connect(lambda _: self._dialog_done(dialog))
+        self.login_dialog = dialog
+        dialog.show()
+        return dialog
+
+    def _dialog_done(self, dialog: LoginDialog) -> None:
+        if self.login_dialog is dialog:
+            self.login_dialog = None
+        self._maybe_finished()
+
+    async def _sign_in(self, url: str, username: str, password: str, remember: bool) -> None:
+        token, _user = await login(url, username, password)
+        self.prefs.server_url, self.prefs.username = url, username
+        problem = None
+        if remember:
+            try:
+                self.credentials.save(url, username, token)
+            except CredentialsUnavailable as exc:
+                problem = str(exc)  # signed in all the same; only remembering failed
+        window = self.open_window(url, username, token)
+        if problem:
+            window.statusBar().showMessage(f"Could not remember you: {problem}", 10_000)
+
+    def open_window(self, url: str, username: str, token: str) -> MainWindow:
+        """Open a window for a signed-in user and keep their session running."""
+        session = SyncSession(
+            url, token, Store(), Outbox(outbox_path(self.data_dir, url, username))
+        )
+        window = MainWindow(session, self.icon)
+        window.notifier.sound_enabled = self.prefs.sound
+        window.auto_away.idle_minutes = self.prefs.auto_away_minutes
+        window.closed.connect(lambda: self._window_closed(window))
+        self.windows.append(window)
+        window.show()
+        task = asyncio.ensure_future(self._watch(window, url, username))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return window
+
+    async def _watch(self, window: MainWindow, url: str, username: str) -> None:
+        fatal = await window.session.run()
+        if fatal is None:
+            return
+        self.credentials.forget(url, username)
+        window.close()
+        self.show_login(url, username, notice=f"You were signed out: {fatal.message}. "
+                        "Sign in again.")  # fmt: skip
+
+    def _window_closed(self, window: MainWindow) -> None:
+        if window in self.windows:
+            self.windows.remove(window)
+        self._maybe_finished()
+
+    def _maybe_finished(self) -> None:
+        if not self.windows and self.login_dialog is None:
+            self.finished.set()
+
+    async def stop(self) -> None:
+        """Close every window and wait for the sessions to end."""
+        for window in list(self.windows):
+            window.close()
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=5)

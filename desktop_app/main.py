@@ -1,0 +1,108 @@
+"""`agent-inbox`: the desktop app on one qasync loop (Qt's), signed in to a routing server."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from platformdirs import user_data_dir
+
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line."""
+    parser = _Parser(prog="agent-inbox", description="The Agent Inbox desktop app.")
+    parser.add_argument("--server", metavar="URL", help="the routing server, ws://HOST:PORT")
+    parser.add_argument(
+        "--demo", action="store_true",
+        help="start the bundled server with demo data and sign in as a demo agent",
+    )  # fmt: skip
+    parser.add_argument(
+        "--demo-user", metavar="NAME", action="append", default=[],
+        help="with --demo, also open a window for this demo user (ben, cleo, sam, root)",
+    )  # fmt: skip
+    parser.add_argument("--theme", choices=("light", "dark"))
+    return parser
+
+
+def display_problem() -> str | None:
+    """Why Qt could not open a window here, in one line (None when it can)."""
+    if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "no display: run it under a virtual one, for example `xvfb-run -a agent-inbox --demo`, "
+        "or set QT_QPA_PLATFORM=offscreen"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the app until its last window closes."""
+    args = build_parser().parse_args(argv)
+    if args.demo_user and not args.demo:
+        build_parser().error("--demo-user needs --demo")
+    problem = display_problem()
+    if problem:
+        print(f"agent-inbox: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(["agent-inbox"])
+    app.setApplicationName("Agent Inbox")
+    app.setOrganizationName("Agent Inbox")
+    try:
+        return int(qasync.run(run_app(args)))
+    except asyncio.CancelledError:
+        return 0
+
+
+async def run_app(args: argparse.Namespace) -> int:
+    """Open the windows, wait until the user closes the last one, then shut down."""
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.credentials import CredentialStore
+    from desktop_app.preferences import Preferences
+    from desktop_app.theme import app_icon, apply_theme
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    prefs = Preferences()
+    apply_theme(app, args.theme or prefs.theme)
+    from desktop_app.controller import AppController
+
+    data_dir = Path(user_data_dir("agent-inbox", appauthor=False)) / "client"
+    controller = AppController(app_icon(), prefs, CredentialStore(), data_dir)
+    demo_server = None
+    if args.demo:
+        from desktop_app.demo import start_demo
+
+        users = ("ana", *args.demo_user)
+        demo_server = await start_demo(humans=tuple(users))
+        for username in users:
+            controller.open_window(demo_server.url, username, await demo_server.token(username))
+    else:
+        await controller.start(args.server)
+    try:
+        await controller.finished.wait()
+    finally:
+        await controller.stop()
+        if demo_server is not None:
+            await demo_server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""Getting the agent's attention: tray notifications, a repeated sound, and auto-away."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+from qasync import asyncSlot
+
+from routing_client.protocol import Notification
+from sync.session import SyncSession
+from sync.store import Change
+
+ALERT_KINDS = frozenset({"priority_routed", "reassignment_offer", "transferred_to_you",
+                         "account_rep_assigned", "reply_failed"})  # fmt: skip
+REPEAT_SECONDS = 30
+
+
+class Notifier(QObject):
+    """Shows notifications in the tray and sounds for priority work, repeated until claimed."""
+
+    def __init__(self, session: SyncSession, icon: QIcon, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.sound_enabled = True
+        self.shown: list[Notification] = []
+        self.tray: QSystemTrayIcon | None = None
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(icon, self)
+            self.tray.setToolTip("Agent Inbox")
+            self.tray.show()
+        self._repeat = QTimer(self)
+        self._repeat.setInterval(REPEAT_SECONDS * 1000)
+        self._repeat.timeout.connect(self._remind)
+        session.store.observe(self._on_change)
+
+    def _waiting_priority(self) -> int:
+        store = self.session.store
+        me = store.me.id if store.me else None
+        return sum(1 for c in store.conversations.values()
+                   if c.state == "priority" and c.assigned_to == me)  # fmt: skip
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind == "notification" and isinstance(change.detail, Notification):
+            note = change.detail
+            if note.kind in ALERT_KINDS:
+                self.shown.append(note)
+                if self.tray is not None:
+                    self.tray.showMessage(note.title, note.body)
+                if note.kind in ("priority_routed", "reassignment_offer"):
+                    self._beep()
+        if self._waiting_priority():
+            if not self._repeat.isActive():
+                self._repeat.start()
+        else:
+            self._repeat.stop()
+
+    def _remind(self) -> None:
+        if self._waiting_priority():
+            self._beep()
+        else:
+            self._repeat.stop()
+
+    def _beep(self) -> None:
+        if self.sound_enabled:
+            QApplication.beep()
+
+
+class AutoAway(QObject):
+    """Sets the agent away after N idle minutes, and back online at the next input."""
+
+    INPUT_EVENTS = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
+                              QEvent.Type.MouseMove, QEvent.Type.Wheel})  # fmt: skip
+
+    def __init__(self, session: SyncSession, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.idle_minutes = 0  # 0: off
+        self.last_input = time.monotonic()
+        self.set_away_by_us = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(15_000)
+        self._timer.timeout.connect(self.check)
+        self._timer.start()
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Note input; coming back from auto-away sets online again."""
+        if event.type() in self.INPUT_EVENTS:
+            self.last_input = time.monotonic()
+            if self.set_away_by_us:
+                self.set_away_by_us = False
+                self._set("online")
+        return False
+
+    def check(self, now: float | None = None) -> None:
+        """Go away if idle long enough while online."""
+        now = time.monotonic() if now is None else now
+        presence = self.session.store.presence
+        if self.idle_minutes <= 0 or presence is None or presence.status != "online":
+            return
+        if now - self.last_input >= self.idle_minutes * 60:
+            self.set_away_by_us = True
+            self._set("away")
+
+    @asyncSlot(str)
+    async def _set(self, status: str) -> None:
+        try:
+            await self.session.set_presence(status)
+        except Exception:
+            return

@@ -1,0 +1,255 @@
+"""The open conversation: its messages, routing timeline, actions and the reply box."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from routing_client.protocol import Message, TimelineEntry
+from sync.session import SyncSession
+from sync.store import Change, PendingReply
+from ui.timeline_text import clock, describe, headline
+
+DELIVERY_MARK = {"pending": "🕓", "sent": "✓", "delivered": "✓✓", "failed": "✗ failed"}
+
+
+class ReplyEdit(QPlainTextEdit):
+    """Enter sends; Shift+Enter starts a new line."""
+
+    submitted = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter (without Shift) submits instead of adding a line."""
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self.submitted.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class ConversationView(QWidget):
+    """Shows one conversation and turns the agent's clicks into session intents."""
+
+    contact_opened = Signal(str)
+    failed = Signal(str)
+
+    def __init__(self, session: SyncSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.store = session.store
+        self.conversation_id: str | None = None
+        self.timeline: list[TimelineEntry] = []
+
+        self.title = QLabel("Pick a conversation", self)
+        self.title.setObjectName("conversationTitle")
+        self.where = QLabel("", self)
+        self.where.setWordWrap(True)
+        self.notice = QLabel("", self)
+        self.notice.setObjectName("conversationNotice")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+        self.messages_view = QTextBrowser(self)
+        self.messages_view.setAccessibleName("Messages")
+        self.steps = QListWidget(self)
+        self.steps.setAccessibleName("Routing timeline")
+        self.reply = ReplyEdit(self)
+        self.reply.setPlaceholderText("Reply — Enter sends, Shift+Enter adds a line")
+        self.reply.setAccessibleName("Reply")
+        self.reply.setMaximumHeight(90)
+        self.reply.submitted.connect(self.send)
+
+        self.claim_button = self._button("Claim", "Claim this conversation", self.claim)
+        self.release_button = self._button("Release", "Give it back to the team", self.release)
+        self.close_button = self._button("Close", "Close this conversation", self.close_conv)
+        self.send_button = self._button("Send", "Send the reply", self.send)
+        self.transfer_button = QToolButton(self)
+        self.transfer_button.setText("Transfer")
+        self.transfer_button.setAccessibleName("Transfer to a teammate")
+        self.transfer_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.transfer_menu = QMenu(self.transfer_button)
+        self.transfer_menu.aboutToShow.connect(self._fill_transfer_menu)
+        self.transfer_button.setMenu(self.transfer_menu)
+
+        actions = QHBoxLayout()
+        for widget in (self.claim_button, self.release_button, self.transfer_button,
+                       self.close_button):  # fmt: skip
+            actions.addWidget(widget)
+        actions.addStretch(1)
+        composer = QHBoxLayout()
+        composer.addWidget(self.reply, 1)
+        composer.addWidget(self.send_button)
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        split.addWidget(self.messages_view)
+        split.addWidget(self.steps)
+        split.setSizes([400, 120])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.where)
+        layout.addWidget(self.notice)
+        layout.addLayout(actions)
+        layout.addWidget(split, 1)
+        layout.addLayout(composer)
+        self._unobserve = self.store.observe(self._on_change)
+        self._refresh()
+
+    def _button(self, text: str, accessible: str, slot: Callable[[], Any]) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setAccessibleName(accessible)
+        button.clicked.connect(slot)
+        return button
+
+    # -- showing ------------------------------------------------------------------------------
+
+    @asyncSlot(str)
+    async def open(self, conversation_id: str) -> None:
+        """Show a conversation, load its messages and timeline, and mark it read."""
+        self.conversation_id = conversation_id
+        self.notice.hide()
+        self.timeline = []
+        self._refresh()
+        conv = self.store.conversations.get(conversation_id)
+        if conv is not None:
+            self.contact_opened.emit(conv.contact.id)
+        await self._run(self._load(conversation_id))
+
+    async def _load(self, conversation_id: str) -> None:
+        result = await self.session.open_conversation(conversation_id)
+        if conversation_id != self.conversation_id:
+            return
+        self.timeline = [TimelineEntry.model_validate(t) for t in result["timeline"]]
+        self._refresh()
+        conv = self.store.conversations.get(conversation_id)
+        if conv is not None and conv.unread:
+            await self.session.conversation_command("mark_read", conversation_id)
+
+    def _on_change(self, change: Change) -> None:
+        if self.conversation_id is None or change.key not in (self.conversation_id, None):
+            return
+        if change.kind == "conversation_removed":
+            reason = str(change.detail)
+            text = {
+                "claimed": "Another agent claimed this conversation.",
+                "transferred": "This conversation was transferred to a teammate.",
+                "account_rep_changed": "The customer's account rep changed: it went to them.",
+            }.get(reason, "This conversation is no longer in your view.")
+            self.notice.setText(text)
+            self.notice.show()
+        self._refresh()
+
+    def _refresh(self) -> None:
+        conv = self.store.conversations.get(self.conversation_id or "")
+        me = self.store.me.id if self.store.me else None
+        names = {uid: m.display_name for uid, m in self.store.team.items()}
+        if conv is None:
+            self.title.setText("Pick a conversation" if self.conversation_id is None else
+                               self.title.text())  # fmt: skip
+            self.where.setText("")
+            for widget in (self.claim_button, self.release_button, self.close_button,
+                           self.transfer_button, self.send_button, self.reply):  # fmt: skip
+                widget.setEnabled(False)
+            return
+        self.title.setText(f"{conv.contact.name}  ·  {conv.channel}  ·  {conv.contact.handle}")
+        self.where.setText(headline(conv, names, me))
+        mine = conv.assigned_to == me
+        self.claim_button.setEnabled(conv.state == "shared" or (conv.state == "priority" and mine))
+        self.release_button.setEnabled(conv.state in ("claimed", "priority") and mine)
+        staff = self.store.me is not None and self.store.me.role in ("supervisor", "admin")
+        self.close_button.setEnabled(conv.state != "closed" and (mine or staff))
+        self.transfer_button.setEnabled(conv.state != "closed" and (mine or staff))
+        can_reply = conv.state in ("shared", "priority") or (conv.state == "claimed" and mine)
+        self.send_button.setEnabled(can_reply)
+        self.reply.setEnabled(can_reply)
+        self.messages_view.setHtml(self._thread_html())
+        self.messages_view.verticalScrollBar().setValue(
+            self.messages_view.verticalScrollBar().maximum()
+        )
+        self.steps.clear()
+        self.steps.addItems([describe(e, names, me) for e in self.timeline])
+
+    def _thread_html(self) -> str:
+        rows = []
+        for item in self.store.thread(self.conversation_id or ""):
+            if isinstance(item, PendingReply):
+                body, when, who, mark, out = item.body, item.at, "You", "🕓 queued", True
+            else:
+                assert isinstance(item, Message)
+                out = item.direction == "out"
+                body, when = item.body, item.at
+                who = self.store.member_name(item.author_id) if out else "Customer"
+                mark = DELIVERY_MARK.get(item.delivery or "", "") if out else ""
+            align = "right" if out else "left"
+            text = html.escape(body).replace("\n", "<br>")
+            rows.append(
+                f'<p align="{align}"><small>{html.escape(who)} · {clock(when)} {mark}</small>'
+                f"<br>{text}</p>"
+            )
+        return "".join(rows)
+
+    def _fill_transfer_menu(self) -> None:
+        self.transfer_menu.clear()
+        me = self.store.me.id if self.store.me else None
+        for uid, member in sorted(self.store.team.items(), key=lambda kv: kv[1].display_name):
+            if uid == me:
+                continue
+            action = self.transfer_menu.addAction(f"{member.display_name} ({member.status})")
+            action.triggered.connect(lambda _=False, target=uid: self.transfer(target))
+
+    # -- intents ------------------------------------------------------------------------------
+
+    async def _run(self, work: Awaitable[Any]) -> None:
+        """Run an intent; a refusal or a dropped connection is shown, never swallowed."""
+        try:
+            await work
+        except Exception as exc:
+            message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+            self.failed.emit(message)
+
+    def _act(self, command: str, **fields: Any) -> Awaitable[Any]:
+        return self.session.conversation_command(command, self.conversation_id or "", **fields)
+
+    @asyncSlot()
+    async def claim(self) -> None:
+        """Claim the open conversation."""
+        await self._run(self._act("claim"))
+
+    @asyncSlot()
+    async def release(self) -> None:
+        """Release it to the team."""
+        await self._run(self._act("release"))
+
+    @asyncSlot()
+    async def close_conv(self) -> None:
+        """Close it."""
+        await self._run(self._act("close"))
+
+    @asyncSlot(str)
+    async def transfer(self, to_user_id: str) -> None:
+        """Transfer it to a teammate."""
+        await self._run(self._act("transfer", to_user_id=to_user_id))
+
+    @asyncSlot()
+    async def send(self) -> None:
+        """Send the reply box's text (queued durably first; sent now or on reconnect)."""
+        body = self.reply.toPlainText().strip()
+        if not body or self.conversation_id is None:
+            return
+        self.reply.clear()
+        await self._run(self.session.send_reply(self.conversation_id, body))

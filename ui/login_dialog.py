@@ -1,0 +1,88 @@
+"""Sign in: server URL, username, password, and "remember me" when a keyring is usable."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+# (url, username, password, remember) → None; raises with a `message` to show on failure.
+SignIn = Callable[[str, str, str, bool], Awaitable[None]]
+
+
+class LoginDialog(QDialog):
+    """Asks for credentials and signs in; stays open with the reason when that fails."""
+
+    def __init__(
+        self,
+        sign_in: SignIn,
+        *,
+        url: str = "",
+        username: str = "",
+        keyring_problem: str | None = None,
+        notice: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Sign in to Agent Inbox")
+        self._sign_in = sign_in
+        self.url = QLineEdit(url, self)
+        self.url.setAccessibleName("Server URL")
+        self.url.setPlaceholderText("ws://127.0.0.1:8765")
+        self.username = QLineEdit(username, self)
+        self.username.setAccessibleName("Username")
+        self.password = QLineEdit(self)
+        self.password.setAccessibleName("Password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.remember = QCheckBox("Remember me on this computer", self)
+        if keyring_problem:
+            self.remember.setEnabled(False)
+            self.remember.setToolTip(f"Not available: {keyring_problem}")
+        self.error = QLabel(notice, self)
+        self.error.setObjectName("loginError")
+        self.error.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Sign in")
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow("Server", self.url)
+        form.addRow("Username", self.username)
+        form.addRow("Password", self.password)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.remember)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        (self.password if username else self.username).setFocus()
+
+    @asyncSlot()
+    async def submit(self) -> None:
+        """Try to sign in; close on success, say why on failure."""
+        url, user, password = self.url.text().strip(), self.username.text().strip(), \
+            self.password.text()  # fmt: skip
+        if not (url and user and password):
+            self.error.setText("Fill in the server, your username and your password.")
+            return
+        if not url.startswith(("ws://", "wss://")):
+            self.error.setText("The server URL starts with ws:// or wss://.")
+            return
+        self.error.setText("Signing in…")
+        try:
+            await self._sign_in(url, user, password, self.remember.isChecked())
+        except Exception as exc:
+            self.error.setText(getattr(exc, "message", None) or str(exc) or type(exc).__name__)
+            return
+        self.accept()

@@ -1,0 +1,127 @@
+"""The agent's window: presence, the three panes, the open conversation and its contact."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sync.session import SyncSession
+from sync.store import Change
+from ui.attention import AutoAway, Notifier
+from ui.conversation_model import ConversationListModel, in_mine, in_priority, in_shared
+from ui.conversation_view import ConversationView
+from ui.inbox_pane import InboxPane
+from ui.side_panels import ConnectionBanner, ContactPanel, PresenceToggle
+
+
+class MainWindow(QMainWindow):
+    """One signed-in user's window."""
+
+    closed = Signal()
+
+    def __init__(self, session: SyncSession, icon: QIcon, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.store = session.store
+        self.setWindowIcon(icon)
+        self.resize(1200, 720)
+
+        self.presence = PresenceToggle(session, self)
+        self.who = QLabel("", self)
+        toolbar = QToolBar("Presence", self)
+        toolbar.setObjectName("presenceBar")
+        toolbar.setMovable(False)
+        toolbar.addWidget(QLabel(" Presence: ", self))
+        toolbar.addWidget(self.presence)
+        toolbar.addSeparator()
+        toolbar.addWidget(self.who)
+        self.addToolBar(toolbar)
+
+        self.banner = ConnectionBanner(session, self)
+        self.panes = {
+            "priority": InboxPane("Priority", ConversationListModel(self.store, in_priority, self)),
+            "shared": InboxPane("Shared", ConversationListModel(self.store, in_shared, self)),
+            "mine": InboxPane("Mine", ConversationListModel(self.store, in_mine, self)),
+        }
+        self.tabs = QTabWidget(self)
+        self.tabs.setAccessibleName("Inbox panes")
+        for pane in self.panes.values():
+            self.tabs.addTab(pane, pane.title)
+        self.view = ConversationView(session, self)
+        self.contact = ContactPanel(session, self)
+        for pane in self.panes.values():
+            pane.conversation_picked.connect(self.view.open)
+            model = pane.model
+            model.rowsInserted.connect(self._update_counts)
+            model.rowsRemoved.connect(self._update_counts)
+            model.dataChanged.connect(self._update_counts)
+            model.modelReset.connect(self._update_counts)
+        self.view.contact_opened.connect(self.contact.load)
+        self.view.failed.connect(self._show_error)
+        self.presence.failed.connect(self._show_error)
+
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.addWidget(self.tabs)
+        split.addWidget(self.view)
+        split.addWidget(self.contact)
+        split.setSizes([330, 600, 270])
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.banner)
+        layout.addWidget(split, 1)
+        self.setCentralWidget(central)
+
+        self.notifier = Notifier(session, icon, self)
+        self.auto_away = AutoAway(session, self)
+        self._shortcuts()
+        self.store.observe(self._on_change)
+        self._update_counts()
+
+    def _shortcuts(self) -> None:
+        bindings = [
+            ("Ctrl+1", lambda: self.tabs.setCurrentIndex(0)),
+            ("Ctrl+2", lambda: self.tabs.setCurrentIndex(1)),
+            ("Ctrl+3", lambda: self.tabs.setCurrentIndex(2)),
+            ("Ctrl+Shift+C", self.view.claim),
+            ("Ctrl+Return", self.view.send),
+            ("Ctrl+Shift+W", self.view.close_conv),
+        ]
+        for keys, slot in bindings:
+            QShortcut(QKeySequence(keys), self, slot)
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind in ("reset", "me_changed", "presence_changed"):
+            self._update_counts()
+
+    def _update_counts(self) -> None:
+        for i, pane in enumerate(self.panes.values()):
+            rows, unread = pane.model.rowCount(), pane.model.unread()
+            label = f"{pane.title} {rows}" + (f" ●{unread}" if unread else "")
+            self.tabs.setTabText(i, label)
+            self.tabs.setTabToolTip(i, f"{rows} conversations, {unread} unread")
+        me = self.store.me
+        name = me.display_name if me else "Agent Inbox"
+        self.who.setText(f"  {name}" + (f" ({me.role})" if me else ""))
+        priority = self.panes["priority"].model.rowCount()
+        self.setWindowTitle(
+            f"Agent Inbox — {name}" + (f" — {priority} priority" if priority else "")
+        )
+
+    def _show_error(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing the window ends the session."""
+        self.session.stop()
+        self.closed.emit()
+        super().closeEvent(event)

@@ -1,0 +1,166 @@
+"""Small always-visible pieces: the presence toggle, the connection banner, the contact panel."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QListWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from routing_client.client import LinkState
+from routing_client.protocol import Contact, HistoryEntry
+from sync.session import SyncSession
+from sync.store import Change
+from ui.timeline_text import clock
+
+STATUSES = ("online", "away", "offline")
+
+
+class PresenceToggle(QComboBox):
+    """Online / Away / Offline. It shows the server's view: a choice is a request, not a fact."""
+
+    failed = Signal(str)
+
+    def __init__(self, session: SyncSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setAccessibleName("Presence")
+        self.addItems([s.title() for s in STATUSES])
+        self._showing = False
+        self.activated.connect(self._chosen)
+        session.store.observe(self._on_change)
+        self._show_server_view()
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind in ("reset", "presence_changed"):
+            self._show_server_view()
+
+    def _show_server_view(self) -> None:
+        presence = self.session.store.presence
+        status = presence.status if presence else "offline"
+        self._showing = True
+        self.setCurrentIndex(STATUSES.index(status))
+        self._showing = False
+
+    @asyncSlot(int)
+    async def _chosen(self, index: int) -> None:
+        try:
+            await self.session.set_presence(STATUSES[index])
+        except Exception as exc:
+            self.failed.emit(getattr(exc, "message", None) or str(exc) or "not connected")
+        self._show_server_view()
+
+
+class ConnectionBanner(QLabel):
+    """Says when the app is not connected, and when it tries next."""
+
+    def __init__(self, session: SyncSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("connectionBanner")
+        self.setAccessibleName("Connection status")
+        self._state = session.link
+        self._deadline = 0.0
+        self._timer = QTimer(self)
+        self._timer.setInterval(500)
+        self._timer.timeout.connect(self._render)
+        session.observe_link(self._changed)
+        self._changed(session.link)
+
+    def _changed(self, state: LinkState) -> None:
+        self._state = state
+        self._deadline = time.monotonic() + state.retry_in
+        self._render()
+
+    def _render(self) -> None:
+        state = self._state
+        if state.status == "online":
+            self.hide()
+            self._timer.stop()
+            return
+        if state.status == "waiting":
+            left = max(0, round(self._deadline - time.monotonic()))
+            self.setText(f"Reconnecting — attempt {state.attempt}, next in {left} s. "
+                         "You can keep reading; replies are queued.")  # fmt: skip
+            self._timer.start()
+        elif state.status == "connecting":
+            self.setText("Connecting…" if state.attempt <= 1 else
+                         f"Reconnecting — attempt {state.attempt}…")  # fmt: skip
+        else:
+            self.setText("Signed out.")
+        self.show()
+
+    def text_now(self) -> str:
+        """What the banner says (empty when hidden)."""
+        return "" if self.isHidden() else self.text()
+
+
+class ContactPanel(QWidget):
+    """The contact of the open conversation: rep, priority notifications and history."""
+
+    def __init__(self, session: SyncSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.contact_id: str | None = None
+        self.name = QLabel("—", self)
+        self.handle = QLabel("—", self)
+        self.rep = QLabel("—", self)
+        self.priority = QLabel("—", self)
+        self.history = QListWidget(self)
+        self.history.setAccessibleName("Assignment history")
+        self.history.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("Contact", self.name)
+        form.addRow("Handle", self.handle)
+        form.addRow("Account rep", self.rep)
+        form.addRow("Priority notifications", self.priority)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(QLabel("Assignment history", self))
+        layout.addWidget(self.history, 1)
+        session.store.observe(self._on_change)
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind == "contact_changed" and change.key == self.contact_id:
+            self.show_contact(change.detail)
+
+    @asyncSlot(str)
+    async def load(self, contact_id: str) -> None:
+        """Fetch and show a contact with its history."""
+        self.contact_id = contact_id
+        try:
+            result = await self.session.request("get_contact", contact_id=contact_id)
+        except Exception:
+            return
+        if contact_id == self.contact_id:
+            self.show_contact(result["contact"], result["history"])
+
+    def show_contact(
+        self, raw: dict[str, object], history: list[dict[str, object]] | None = None
+    ) -> None:
+        """Fill the panel."""
+        contact = Contact.model_validate(raw)
+        store = self.session.store
+        self.name.setText(contact.name)
+        self.handle.setText(contact.handle)
+        rep = store.member_name(contact.account_rep_id) if contact.account_rep_id else "none"
+        if contact.reassignment is not None:
+            rep += " (reassignment in progress)"
+        self.rep.setText(rep)
+        self.priority.setText("on" if contact.priority_notifications else "off")
+        if history is not None:
+            self.history.clear()
+            for raw_entry in history:
+                entry = HistoryEntry.model_validate(raw_entry)
+                who = store.member_name(entry.actor_id) if entry.actor_id else "system"
+                target = entry.details.get("user_id")
+                about = f" → {store.member_name(str(target))}" if target else ""
+                self.history.addItem(f"{clock(entry.at)}  {entry.kind.replace('_', ' ')}{about}\n"
+                                     f"        {entry.source.replace('_', ' ')}, by {who}")  # fmt: skip
