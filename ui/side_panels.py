@@ -162,5 +162,8 @@ class ContactPanel(QWidget):
                 who = store.member_name(entry.actor_id) if entry.actor_id else "system"
                 target = entry.details.get("user_id")
                 about = f" → {store.member_name(str(target))}" if target else ""
-                self.history.addItem(f"{clock(entry.at)}  {entry.kind.replace('_', ' ')}{about}\n"
-                                     f"        {entry.source.replace('_', ' ')}, by {who}")  # fmt: skip
+                what = entry.kind.replace("_", " ")
+                source = entry.source.replace("_", " ")
+                self.history.addItem(
+                    f"{clock(entry.at)}  {what}{about}\n        {source}, by {who}"
+                )
