@@ -108,6 +108,7 @@ class InboxClient:
         self._rpc: RpcClient | None = None
         self._rng = random.Random()
         self._stop = asyncio.Event()
+        self._attempt: asyncio.Task[None] | None = None
         self.user: dict[str, Any] | None = None
 
     @property
@@ -126,11 +127,10 @@ class InboxClient:
             raise NotConnected(str(exc)) from None
 
     def stop(self) -> None:
-        """Stop `run()` and close the connection."""
+        """Stop `run()`: the connection (or the attempt to make one) ends now."""
         self._stop.set()
-        if self._rpc is not None:
-            task = asyncio.ensure_future(self._rpc.close())
-            task.add_done_callback(lambda t: t.cancelled() or t.exception())
+        if self._attempt is not None:
+            self._attempt.cancel()
 
     async def run(self) -> None:
         """Stay connected until `stop()`; raises `FatalError` when the server refuses us."""
@@ -138,9 +138,14 @@ class InboxClient:
         while not self._stop.is_set():
             attempt += 1
             self.listener.link_changed(LinkState("connecting", attempt))
+            self._attempt = asyncio.ensure_future(self._session())
             try:
-                await self._session()
+                await self._attempt
                 attempt = 0
+            except asyncio.CancelledError:
+                if not self._stop.is_set():
+                    raise  # cancelled from outside, not by stop()
+                break
             except FatalError:
                 self.listener.link_changed(LinkState("stopped", error="signed out"))
                 raise
@@ -150,6 +155,7 @@ class InboxClient:
                 error = "connection closed"
             finally:
                 self._rpc = None
+                self._attempt = None
             if self._stop.is_set():
                 break
             delay = self.backoff.delay(max(attempt, 1), self._rng)

@@ -6,7 +6,12 @@ import asyncio
 import os
 from collections.abc import Callable, Mapping
 
+import hypothesis  # noqa: F401  (see below)
 import pytest
+
+# hypothesis is imported here, at start-up, on purpose: its pytest plugin otherwise imports it
+# for the first time at the very end of the session, after Qt and qasync ran, and CPython 3.11.7
+# then fails in ast.parse ("AST constructor recursion depth mismatch") and the run exits 1.
 
 # Qt must know before any QApplication exists that there is no display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 
 from PySide6.QtWidgets import (
@@ -14,7 +15,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 # (url, username, password, remember) → None; raises with a `message` to show on failure.
 SignIn = Callable[[str, str, str, bool], Awaitable[None]]
@@ -34,6 +34,7 @@ class LoginDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._pending: set[asyncio.Task[None]] = set()
         self.setWindowTitle("Sign in to Agent Inbox")
         self._sign_in = sign_in
         self.url = QLineEdit(url, self)
@@ -68,9 +69,15 @@ class LoginDialog(QDialog):
         layout.addWidget(buttons)
         (self.password if username else self.username).setFocus()
 
-    @asyncSlot()
-    async def submit(self) -> None:
-        """Try to sign in; close on success, say why on failure."""
+    def submit(self) -> asyncio.Task[None]:
+        """Try to sign in (in the background); the dialog closes on success."""
+        task = asyncio.ensure_future(self._submit())
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+        return task
+
+    async def _submit(self) -> None:
+        """Sign in; close on success, say why on failure."""
         url, user, password = self.url.text().strip(), self.username.text().strip(), \
             self.password.text()  # fmt: skip
         if not (url and user and password):
