@@ -4,10 +4,18 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check lint typecheck contracts unit bench install system-deps clean
+.PHONY: run serve-demo screenshots test check lint typecheck contracts unit bench install system-deps clean
 
+# The app against the bundled server with demo data; with no display it says how to run it.
 run: install
+	$(BIN)/agent-inbox --demo
+
+# The bundled server alone with demo data, narrating what happens (no display needed).
+serve-demo: install
 	$(BIN)/inbox-server serve --demo --db var/demo.sqlite3
+
+screenshots: install
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py docs/screenshots
 
 test: install check unit
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -95,6 +96,8 @@ async def run_app(args: argparse.Namespace) -> int:
             controller.open_window(demo_server.url, username, await demo_server.token(username))
     else:
         await controller.start(args.server)
+    # A session ending (or `kill`) closes the windows cleanly; the outbox is on disk already.
+    signal.signal(signal.SIGTERM, lambda *_: controller.finished.set())
     try:
         await controller.finished.wait()
     finally:

@@ -66,6 +66,8 @@ class ConversationListModel(QAbstractListModel):
         self._accept = accept
         self._clock = clock
         self._keys: list[tuple[float, str]] = []
+        # Each row's sort key by conversation id: finding a row is a bisection, not a scan.
+        self._key_of: dict[str, tuple[float, str]] = {}
         self._rebuild()
         self._unobserve = store.observe(self._on_change)
 
@@ -80,15 +82,14 @@ class ConversationListModel(QAbstractListModel):
 
     def _rebuild(self) -> None:
         me = self._me()
-        self._keys = sorted(
-            _key(c) for c in self._store.conversations.values() if self._accept(c, me)
-        )
+        self._key_of = {
+            c.id: _key(c) for c in self._store.conversations.values() if self._accept(c, me)
+        }
+        self._keys = sorted(self._key_of.values())
 
     def _row_of(self, conv_id: str) -> int | None:
-        for row, (_, cid) in enumerate(self._keys):
-            if cid == conv_id:
-                return row
-        return None
+        key = self._key_of.get(conv_id)
+        return None if key is None else bisect.bisect_left(self._keys, key)
 
     def _on_change(self, change: Change) -> None:
         if change.kind == "reset":
@@ -106,12 +107,14 @@ class ConversationListModel(QAbstractListModel):
         if row is not None and not wanted:
             self.beginRemoveRows(QModelIndex(), row, row)
             del self._keys[row]
+            del self._key_of[conv_id]
             self.endRemoveRows()
         elif row is None and wanted and conv is not None:
             key = _key(conv)
             at = bisect.bisect(self._keys, key)
             self.beginInsertRows(QModelIndex(), at, at)
             self._keys.insert(at, key)
+            self._key_of[conv_id] = key
             self.endInsertRows()
         elif row is not None:
             index = self.index(row)
