@@ -13,12 +13,14 @@ from PySide6.QtWidgets import QApplication
 
 from desktop_app.credentials import CredentialStore, CredentialsUnavailable
 from desktop_app.preferences import Preferences
+from desktop_app.theme import apply_theme
 from routing_client.client import login
 from sync.outbox import Outbox
 from sync.session import SyncSession
 from sync.store import Store
 from ui.login_dialog import LoginDialog
 from ui.main_window import MainWindow
+from ui.preferences_dialog import PreferencesDialog
 
 
 def outbox_path(data_dir: Path, url: str, username: str) -> Path:
@@ -106,6 +108,7 @@ class AppController(QObject):
         window.notifier.sound_enabled = self.prefs.sound
         window.auto_away.idle_minutes = self.prefs.auto_away_minutes
         window.closed.connect(lambda: self._window_closed(window))
+        window.preferences_requested.connect(lambda: self.show_preferences(window))
         self.windows.append(window)
         window.show()
         task = asyncio.ensure_future(self._watch(window, url, username))
@@ -121,6 +124,26 @@ class AppController(QObject):
         window.close()
         self.show_login(url, username, notice=f"You were signed out: {fatal.message}. "
                         "Sign in again.")  # fmt: skip
+
+    def show_preferences(self, parent: MainWindow | None = None) -> PreferencesDialog:
+        """Edit the preferences; saving applies them to every open window at once."""
+        prefs = self.prefs
+        dialog = PreferencesDialog(prefs.sound, prefs.auto_away_minutes, prefs.theme, parent)
+        dialog.changed.connect(self.apply_preferences)
+        dialog.show()
+        return dialog
+
+    def apply_preferences(self, sound: bool, auto_away_minutes: int, theme: str) -> None:
+        """Keep and apply new preferences."""
+        self.prefs.sound = sound
+        self.prefs.auto_away_minutes = auto_away_minutes
+        self.prefs.theme = theme
+        for window in self.windows:
+            window.notifier.sound_enabled = sound
+            window.auto_away.idle_minutes = auto_away_minutes
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, theme)
 
     def _window_closed(self, window: MainWindow) -> None:
         if window in self.windows:

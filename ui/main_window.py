@@ -27,6 +27,7 @@ class MainWindow(QMainWindow):
     """One signed-in user's window."""
 
     closed = Signal()
+    preferences_requested = Signal()
 
     def __init__(self, session: SyncSession, icon: QIcon, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,6 +45,9 @@ class MainWindow(QMainWindow):
         toolbar.addWidget(self.presence)
         toolbar.addSeparator()
         toolbar.addWidget(self.who)
+        toolbar.addSeparator()
+        preferences = toolbar.addAction("Preferences…")
+        preferences.triggered.connect(self.preferences_requested)
         self.addToolBar(toolbar)
 
         self.banner = ConnectionBanner(session, self)

@@ -1,0 +1,85 @@
+"""Notifications, sound, auto-away and the preferences that govern them."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+
+from routing_client.protocol import Notification
+from tests.app.conftest import Desk, until
+from ui.main_window import MainWindow
+
+pytestmark = pytest.mark.qt
+
+
+async def priority_for(desk: Desk, window: MainWindow, rep: str) -> None:
+    sam = await desk.harness.agent("sam", "supervisor")
+    rep_id = (await desk.harness.storage.credentials(rep)).user_id  # type: ignore[union-attr]
+    await sam.request("create_contact", name="Maria", phone="+15550100",
+                      account_rep_id=rep_id, priority_notifications=True)  # fmt: skip
+    gw = await desk.harness.gateway()
+    await desk.harness.inbound(gw, "+15550100", "Urgent, please")
+
+
+async def test_priority_work_notifies_and_repeats_until_claimed(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A priority conversation is announced with a sound, which repeats until it is claimed."""
+    beeps: list[float] = []
+    monkeypatch.setattr("ui.attention.QApplication.beep", lambda: beeps.append(time.time()))
+    ana = await desk.window("ana")
+    ana.notifier.sound_enabled = True
+    await priority_for(desk, ana, "ana")
+    await until(lambda: "priority_routed" in [n.kind for n in ana.notifier.shown])
+    assert [n.kind for n in ana.notifier.shown] == ["account_rep_assigned", "priority_routed"]
+    assert len(beeps) == 1
+    assert ana.notifier._repeat.isActive()
+    ana.notifier._remind()
+    assert len(beeps) == 2
+    conv_id = ana.panes["priority"].model.conversation_id(0)
+    await ana.session.conversation_command("claim", conv_id)
+    await until(lambda: not ana.notifier._repeat.isActive())
+    ana.notifier._remind()
+    assert len(beeps) == 2
+
+
+async def test_sound_can_be_turned_off_in_the_preferences(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Saving the preferences with sound off silences every window; the choice is kept."""
+    beeps: list[int] = []
+    monkeypatch.setattr("ui.attention.QApplication.beep", lambda: beeps.append(1))
+    ana = await desk.window("ana")
+    dialog = desk.controller.show_preferences(ana)
+    dialog.sound.setChecked(False)
+    dialog.auto_away.setValue(5)
+    dialog._save()
+    assert desk.controller.prefs.sound is False
+    assert desk.controller.prefs.auto_away_minutes == 5
+    assert ana.auto_away.idle_minutes == 5
+    await priority_for(desk, ana, "ana")
+    await until(lambda: "priority_routed" in [n.kind for n in ana.notifier.shown])
+    assert beeps == []
+
+
+async def test_auto_away_and_back_on_input(desk: Desk) -> None:
+    """Idle past the preference sets away; the next key press sets online again."""
+    ana = await desk.window("ana")
+    ben = await desk.window("ben")
+    ana_id = ana.store.me.id  # type: ignore[union-attr]
+    ana.auto_away.idle_minutes = 1
+    ana.auto_away.check(now=ana.auto_away.last_input + 61)
+    await until(lambda: ben.store.team[ana_id].status == "away")
+
+    event = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier)
+    ana.auto_away.eventFilter(ana, event)
+    await until(lambda: ben.store.team[ana_id].status == "online")
+
+
+def test_notifications_are_typed(qapp: object) -> None:
+    """Notification payloads parse into the protocol model the notifier reads."""
+    note = Notification.model_validate({"kind": "priority_routed", "title": "t", "body": "b"})
+    assert note.conversation_id is None
