@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve-demo screenshots test check lint typecheck contracts unit bench install system-deps clean
+.PHONY: run serve-demo bundle screenshots test check lint typecheck contracts unit bench install system-deps clean
 
 # The app against the bundled server with demo data; with no display it says how to run it.
 run: install
@@ -13,6 +13,10 @@ run: install
 # The bundled server alone with demo data, narrating what happens (no display needed).
 serve-demo: install
 	$(BIN)/inbox-server serve --demo --db var/demo.sqlite3
+
+# The self-contained desktop bundle (dist/agent-inbox/); tests/installer smoke-tests it.
+bundle: install
+	$(BIN)/python installer/build.py dist
 
 screenshots: install
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py docs/screenshots
