@@ -45,6 +45,11 @@ class SyncSession:
         """Call `observer` whenever the connection's state changes."""
         self._link_observers.append(observer)
 
+    def detach_observers(self) -> None:
+        """Forget every observer of the store and the link (their views are going away)."""
+        self._link_observers.clear()
+        self.store.detach_observers()
+
     async def run(self) -> FatalError | None:
         """Run until stopped; returns the fatal error that ended the session, if any."""
         for reply in await self.outbox.all():

@@ -75,6 +75,10 @@ class Store:
         self._observers.append(observer)
         return lambda: self._observers.remove(observer)
 
+    def detach_observers(self) -> None:
+        """Forget every observer."""
+        self._observers.clear()
+
     def _emit(self, kind: ChangeKind, key: str | None = None, detail: Any = None) -> None:
         change = Change(kind, key, detail)
         for observer in list(self._observers):

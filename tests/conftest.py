@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from pathlib import Path
 
 import hypothesis  # noqa: F401  (see below)
 import pytest
@@ -15,6 +16,8 @@ import pytest
 
 # Qt must know before any QApplication exists that there is no display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from tests.server.harness import Harness, start_harness
 
 
 def pytest_asyncio_loop_factories(
@@ -32,3 +35,13 @@ def pytest_asyncio_loop_factories(
         return qasync.QEventLoop(app)  # type: ignore[no-any-return]
 
     return {"qasync": qasync_loop}
+
+
+@pytest.fixture
+async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
+    """A running server on port 0 with an empty database."""
+    h = await start_harness(tmp_path)
+    try:
+        yield h
+    finally:
+        await h.close()

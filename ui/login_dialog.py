@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -35,6 +36,7 @@ class LoginDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self._pending: set[asyncio.Task[None]] = set()
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle("Sign in to Agent Inbox")
         self._sign_in = sign_in
         self.url = QLineEdit(url, self)

@@ -31,6 +31,8 @@ class MainWindow(QMainWindow):
 
     def __init__(self, session: SyncSession, icon: QIcon, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Closing deletes the window with its timers, auto-away filter and store observers.
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.session = session
         self.store = session.store
         self.setWindowIcon(icon)

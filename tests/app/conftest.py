@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import keyring
@@ -16,7 +16,7 @@ from desktop_app.credentials import CredentialStore
 from desktop_app.preferences import Preferences
 from desktop_app.theme import app_icon
 from routing_client.client import Backoff
-from tests.server.harness import FakeClock, Harness, start_harness
+from tests.server.harness import FakeClock, Harness, start_harness, until
 from ui.main_window import MainWindow
 
 
@@ -37,13 +37,6 @@ class MemoryKeyring(KeyringBackend):
 
     def delete_password(self, service: str, username: str) -> None:
         self.secrets.pop((service, username), None)
-
-
-async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Poll (never a nested Qt loop inside an async test) until `condition` holds."""
-    async with asyncio.timeout(timeout):
-        while not condition():
-            await asyncio.sleep(0.02)
 
 
 class Desk:

@@ -9,7 +9,8 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 
 from routing_client.protocol import Notification
-from tests.app.conftest import Desk, until
+from tests.app.conftest import Desk
+from tests.server.harness import until
 from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.qt

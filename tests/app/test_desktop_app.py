@@ -15,8 +15,8 @@ from desktop_app.credentials import CredentialStore
 from desktop_app.main import display_problem
 from desktop_app.main import main as app_main
 from routing_client.rpc import RpcClient
-from tests.app.conftest import Desk, MemoryKeyring, until
-from tests.server.harness import PASSWORD, drain, wait_for_event
+from tests.app.conftest import Desk, MemoryKeyring
+from tests.server.harness import PASSWORD, drain, until, wait_for_event
 from ui.conversation_model import Role
 from ui.main_window import MainWindow
 
@@ -209,6 +209,8 @@ async def test_remember_me_keeps_the_token_in_the_keyring(
     await desk.controller.start(desk.harness.url)
     assert len(desk.controller.windows) == 1
     assert desk.controller.login_dialog is None
+    window = desk.controller.windows[0]
+    await until(lambda: window.session.link.status == "online")
 
 
 async def test_wrong_password_stays_in_the_dialog_with_the_reason(desk: Desk) -> None:

@@ -4,22 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from routing_client.client import Backoff
 from sync.outbox import Outbox
 from sync.session import SyncSession
 from sync.store import Store
-from tests.server.harness import Harness, drain, start_harness, wait_for_event
-
-
-async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    async with asyncio.timeout(timeout):
-        while not condition():
-            await asyncio.sleep(0.02)
+from tests.server.harness import Harness, drain, until, wait_for_event
 
 
 @contextlib.asynccontextmanager
@@ -32,15 +24,6 @@ async def running(h: Harness, username: str, outbox: Path) -> AsyncIterator[Sync
     finally:
         session.stop()
         await asyncio.wait_for(task, 5)
-
-
-@pytest.fixture
-async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
-    h = await start_harness(tmp_path)
-    try:
-        yield h
-    finally:
-        await h.close()
 
 
 async def test_the_store_follows_the_server(harness: Harness, tmp_path: Path) -> None:

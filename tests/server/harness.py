@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -191,6 +192,13 @@ async def wait_for_event(
             event = await client.events.get()
             if event.event == name and _matches(event.data, match):
                 return event.data
+
+
+async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Poll until `condition` holds (inside async Qt tests, never a nested Qt loop)."""
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.02)
 
 
 def _matches(data: dict[str, Any], match: dict[str, Any]) -> bool:
