@@ -21,7 +21,6 @@ ChangeKind = Literal[
     "conversation_removed",
     "messages_changed",
     "presence_changed",
-    "me_changed",
     "notification",
     "settings_changed",
     "contact_changed",

@@ -106,7 +106,7 @@ class MainWindow(QMainWindow):
             QShortcut(QKeySequence(keys), self, slot)
 
     def _on_change(self, change: Change) -> None:
-        if change.kind in ("reset", "me_changed", "presence_changed"):
+        if change.kind in ("reset", "presence_changed"):
             self._update_counts()
 
     def _update_counts(self) -> None:

@@ -22,7 +22,6 @@ class Request(BaseModel):
     id: int = Field(ge=1)
 
 
-Text = Annotated[str, Field(min_length=1, max_length=200)]
 IdField = Annotated[str, Field(min_length=1, max_length=100)]
 
 

@@ -29,11 +29,12 @@ def run_cli(
 
 
 @asynccontextmanager
-async def served(db: Path) -> AsyncIterator[tuple[asyncio.subprocess.Process, str]]:
-    """`inbox-server serve --port 0` as a child process; yields it and its URL."""
+async def served(db: Path, *extra: str) -> AsyncIterator[tuple[asyncio.subprocess.Process, str]]:
+    """`inbox-server serve --port 0 [EXTRA…]` as a child process; yields it and its URL."""
     proc = await asyncio.create_subprocess_exec(
         *CLI,
         "serve",
+        *extra,
         "--port",
         "0",
         "--db",
@@ -238,39 +239,22 @@ async def test_simulate_sends_customer_messages_and_prints_them(tmp_path: Path) 
 async def test_serve_demo_shows_priority_and_a_hand_off_in_the_first_minute(tmp_path: Path) -> None:
     """`serve --demo` prints the accounts once, says its timers are short, and within a minute
     shows a priority conversation and its time-to-share hand-off to the shared inbox."""
-    db = tmp_path / "db.sqlite3"
-    proc = await asyncio.create_subprocess_exec(
-        *CLI,
-        "serve",
-        "--demo",
-        "--port",
-        "0",
-        "--db",
-        str(db),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    assert proc.stdout is not None
     lines: list[str] = []
 
     def seen(text: str) -> bool:
         return any(text in line for line in lines)
 
-    try:
+    async with served(tmp_path / "db.sqlite3", "--demo") as (proc, _):
+        assert proc.stdout is not None
         async with asyncio.timeout(60):
             while not (seen("Priority inbox only") and seen("not claimed in time")):
                 lines.append((await proc.stdout.readline()).decode().rstrip())
-        assert lines[0].startswith("listening on ws://")
         accounts = {line.split()[0] for line in lines if line.startswith("  ") and "[" not in line}
         assert accounts >= {"ana", "ben", "cleo", "sam", "root"}
         assert seen("demo timers are short")
         assert seen("→ ")
         proc.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(proc.wait(), 15) == 0
-    finally:
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
 
 
 async def test_demo_customers_are_seeded_as_contacts(tmp_path: Path) -> None:
