@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-from routing_client.protocol import CLOSE_REVOKED, Event
+from inbox_protocol import CLOSE_REVOKED, Event
 from routing_client.rpc import ConnectionLost, RequestFailed, RpcClient
 
 LinkStatus = Literal["connecting", "online", "waiting", "stopped"]

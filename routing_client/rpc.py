@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from routing_client.protocol import SERVER_FRAME_ADAPTER, Event, Hello, Result
+from inbox_protocol import SERVER_FRAME_ADAPTER, Event, Hello, Result
 
 
 class RequestFailed(Exception):

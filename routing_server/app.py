@@ -15,7 +15,7 @@ from websockets.asyncio.server import Server as WsServer
 from websockets.asyncio.server import ServerConnection, serve
 
 import routing_server.handlers  # noqa: F401  (registers the command handlers)
-from routing_client.protocol import MAX_FRAME_BYTES
+from inbox_protocol import MAX_FRAME_BYTES
 from routing_server.auth import SlidingWindow
 from routing_server.connection import Connection, ConnectionLimits
 from routing_server.core import Core, CoreOptions

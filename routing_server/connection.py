@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
-from routing_client import protocol as p
+import inbox_protocol as p
 from routing_server import __version__
 from routing_server.auth import TokenBucket
 from routing_server.engine import presence

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from routing_client import protocol as p
+import inbox_protocol as p
 from routing_server.connection import Connection
 from routing_server.engine.errors import EngineError
 from routing_server.engine.model import User

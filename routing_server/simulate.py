@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from routing_client.protocol import Channel
+from inbox_protocol import Channel
 from routing_client.rpc import RpcClient
 
 FIRST_NAMES = (

@@ -1,11 +1,11 @@
-"""Engine objects rendered as the wire's objects (`routing_client.protocol` models)."""
+"""Engine objects rendered as the wire's objects (`inbox_protocol` models)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
-from routing_client import protocol as p
+import inbox_protocol as p
 from routing_server.engine.model import (
     Contact,
     Conversation,

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from inbox_protocol import Event
 from routing_client.client import FatalError, InboxClient, LinkState, NotConnected
-from routing_client.protocol import Event
 from routing_client.rpc import RequestFailed
 from sync.outbox import Outbox, QueuedReply
 from sync.store import PendingReply, Store

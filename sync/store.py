@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from routing_client.protocol import Conversation, Message, Notification, TeamMember, User
+from inbox_protocol import Conversation, Message, Notification, TeamMember, User
 
 ChangeKind = Literal[
     "reset",  # a snapshot replaced everything

@@ -9,7 +9,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 from qasync import asyncSlot
 
-from routing_client.protocol import Notification
+from inbox_protocol import Notification
 from sync.session import SyncSession
 from sync.store import Change
 

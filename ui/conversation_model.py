@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from routing_client.protocol import Conversation
+from inbox_protocol import Conversation
 from sync.store import Change, Store
 
 Index = QModelIndex | QPersistentModelIndex

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
-from routing_client.protocol import Message, TimelineEntry
+from inbox_protocol import Message, TimelineEntry
 from sync.session import SyncSession
 from sync.store import Change, PendingReply
 from ui.timeline_text import clock, describe, headline

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
+from inbox_protocol import Contact, HistoryEntry
 from routing_client.client import LinkState
-from routing_client.protocol import Contact, HistoryEntry
 from sync.session import SyncSession
 from sync.store import Change
 from ui.timeline_text import clock

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from routing_client.protocol import Conversation, TimelineEntry
+from inbox_protocol import Conversation, TimelineEntry
 
 REASONS = {
     "no_dedicated_agent": "In the shared inbox: this customer has no account rep.",

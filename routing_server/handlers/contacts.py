@@ -6,7 +6,7 @@ import base64
 import json
 from typing import Any
 
-from routing_client import protocol as p
+import inbox_protocol as p
 from routing_server import wire
 from routing_server.connection import Connection
 from routing_server.dispatcher import caller, command

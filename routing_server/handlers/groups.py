@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from routing_client import protocol as p
+import inbox_protocol as p
 from routing_server import wire
 from routing_server.connection import Connection
 from routing_server.dispatcher import caller, command

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from routing_client import protocol as p
+import inbox_protocol as p
 from routing_server import auth, wire
 from routing_server.connection import Connection
 from routing_server.dispatcher import command

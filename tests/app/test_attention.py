@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 
-from routing_client.protocol import Notification
+from inbox_protocol import Notification
 from tests.app.conftest import Desk
 from tests.server.harness import until
 from ui.main_window import MainWindow

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from websockets.sync.client import ClientConnection, connect
 
-from routing_client.protocol import COMMANDS, Result
+from inbox_protocol import COMMANDS, Result
 from routing_server.connection import ConnectionLimits
 from tests.server.harness import Harness, start_harness
 

@@ -6,7 +6,7 @@ import asyncio
 import random
 from typing import Any
 
-from routing_client.protocol import SERVER_FRAME_ADAPTER, Event, Snapshot
+from inbox_protocol import SERVER_FRAME_ADAPTER, Event, Snapshot
 from routing_client.rpc import RequestFailed, RpcClient
 from tests.server.harness import Harness, drain, wait_for_event
 

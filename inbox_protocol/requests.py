@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from routing_client.protocol.common import (
+from inbox_protocol.common import (
     Channel,
     Distribution,
     PresenceStatus,

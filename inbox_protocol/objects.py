@@ -6,11 +6,12 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, Field
 
-from routing_client.protocol.common import (
+from inbox_protocol.common import (
     Channel,
     ConversationState,
     Delivery,
     Distribution,
+    PresenceCause,
     PresenceStatus,
     Role,
     RoutingReason,
@@ -28,6 +29,7 @@ class User(WireModel):
     role: Role
     team_ids: list[str]
     max_open: int
+    disabled: bool = False
 
 
 class Presence(WireModel):
@@ -35,6 +37,8 @@ class Presence(WireModel):
 
     status: PresenceStatus
     since: AwareDatetime
+    cause: PresenceCause = "self"
+    changed_by: str | None = None
 
 
 class ChannelSettings(WireModel):
@@ -207,6 +211,8 @@ class AgentLoad(WireModel):
     priority: int
     max_open: int
     oldest_priority_since: AwareDatetime | None
+    waiting: int = 0
+    last_reply_at: AwareDatetime | None = None
 
 
 class TodayFigures(WireModel):
@@ -220,6 +226,13 @@ class TodayFigures(WireModel):
     median_seconds_to_claim: float | None
 
 
+class QueuePoint(WireModel):
+    """The shared queue's depth at one moment (team load keeps the last hour, one a minute)."""
+
+    at: AwareDatetime
+    shared: int
+
+
 class TeamLoad(WireModel):
     """A team's live load."""
 
@@ -228,3 +241,4 @@ class TeamLoad(WireModel):
     queue: QueueLoad
     agents: list[AgentLoad]
     today: TodayFigures
+    shared_history: list[QueuePoint] = Field(default_factory=list)

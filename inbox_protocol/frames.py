@@ -7,13 +7,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 
-from routing_client.protocol.common import (
+from inbox_protocol.common import (
     PROTOCOL_VERSION,
     Channel,
     ErrorCode,
+    PresenceCause,
     PresenceStatus,
 )
-from routing_client.protocol.objects import (
+from inbox_protocol.objects import (
     Conversation,
     Message,
     Settings,
@@ -88,6 +89,8 @@ class PresenceChanged(BaseModel):
     user_id: str
     status: PresenceStatus
     since: AwareDatetime
+    cause: PresenceCause = "self"
+    changed_by: str | None = None
 
 
 class SettingsUpdated(BaseModel):

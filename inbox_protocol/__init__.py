@@ -5,7 +5,7 @@ models here; the client library parses server frames with `SERVER_FRAME_ADAPTER`
 is the prose version of this package.
 """
 
-from routing_client.protocol.common import *  # noqa: F403
-from routing_client.protocol.frames import *  # noqa: F403
-from routing_client.protocol.objects import *  # noqa: F403
-from routing_client.protocol.requests import *  # noqa: F403
+from inbox_protocol.common import *  # noqa: F403
+from inbox_protocol.frames import *  # noqa: F403
+from inbox_protocol.objects import *  # noqa: F403
+from inbox_protocol.requests import *  # noqa: F403
