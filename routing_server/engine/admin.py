@@ -40,6 +40,7 @@ def update_settings(tx: Tx, patch: dict[str, Any]) -> Settings:
                     if new.sharing_enabled
                     else None
                 )
+                tx.state.reindex(conv)
     return new
 
 

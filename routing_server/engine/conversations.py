@@ -171,6 +171,7 @@ def close(tx: Tx, user: User, conversation_id: str) -> Conversation:
     conv.share_at = None
     conv.wait_until = None
     conv.updated_at = tx.now
+    tx.state.reindex(conv)
     tx.timeline(conv, "closed", None, user.id)
     return conv
 

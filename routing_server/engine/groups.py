@@ -172,6 +172,7 @@ def _offer_next(tx: Tx, contact: Contact, group: Group) -> None:
     reassignment.offers += 1
     reassignment.offered_to = offered
     reassignment.offer_expires = tx.now + group.offer_seconds
+    tx.state.arm_offer(contact)
     tx.touch_contact(contact)
     tx.history(contact, "reassignment_offered", None, SOURCE, user_ids=list(offered))
     for member in offered:

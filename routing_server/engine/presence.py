@@ -13,6 +13,7 @@ def set_presence(tx: Tx, user: User, status: Status) -> Presence:
         presence.status = status
         presence.since = tx.now
         tx.touch_presence(presence)
+        tx.state.arm_presence(presence)
     return presence
 
 
@@ -21,6 +22,7 @@ def connected(tx: Tx, user: User) -> None:
     presence = tx.state.presence[user.id]
     presence.connections += 1
     presence.offline_at = None
+    tx.state.arm_presence(presence)
 
 
 def disconnected(tx: Tx, user: User) -> None:
@@ -31,6 +33,7 @@ def disconnected(tx: Tx, user: User) -> None:
         presence.offline_at = tx.now + tx.state.settings.presence_grace_seconds
         if presence.offline_at <= tx.now:
             expire(tx, presence)
+    tx.state.arm_presence(presence)
 
 
 def expire(tx: Tx, presence: Presence) -> None:
@@ -40,3 +43,4 @@ def expire(tx: Tx, presence: Presence) -> None:
         presence.status = "offline"
         presence.since = tx.now
         tx.touch_presence(presence)
+        tx.state.arm_presence(presence)

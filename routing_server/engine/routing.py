@@ -2,7 +2,9 @@
 
 The rules are DESIGN.md's "Routing rules"; every step records its reason code. `settle` runs at
 the end of every command, so that a change anywhere (a close, a presence, a setting) moves what
-it frees: conversations waiting for capacity, and shared backlogs of auto-assigning teams.
+it frees: conversations waiting for capacity, and shared backlogs of auto-assigning teams. It
+looks only at the agents and teams the command changed (the state's index records them), so a
+command costs what it changes, not what the state holds.
 """
 
 from __future__ import annotations
@@ -20,12 +22,8 @@ AUTO_REASON = {
 
 
 def loads(state: State) -> Counter[str]:
-    """Each agent's load: claimed open conversations plus pending priority ones."""
-    return Counter(
-        c.assigned_to
-        for c in state.conversations.values()
-        if c.assigned_to is not None and c.state in ("claimed", "priority")
-    )
+    """Each agent's load: claimed open conversations plus pending priority ones (live)."""
+    return state.index.load
 
 
 def has_capacity(state: State, user_id: str, load: Counter[str]) -> bool:
@@ -69,6 +67,7 @@ def to_priority(
     _move(tx, conv, "priority", rep, reason, None, outcome=outcome)
     if settings.sharing_enabled:
         conv.share_at = tx.now + settings.channels[conv.channel].time_to_share
+        tx.state.reindex(conv)
     contact = tx.state.contacts.get(conv.contact_id)
     name = contact.name if contact else conv.address
     preview = conv.last_message.preview if conv.last_message else ""
@@ -89,6 +88,7 @@ def to_waiting(tx: Tx, conv: Conversation, rep: str, reason: str) -> None:
     """Hold the conversation, invisible, until its dedicated agent has capacity."""
     _move(tx, conv, "waiting", rep, reason, None)
     conv.wait_until = tx.now + tx.state.settings.channels[conv.channel].capacity_wait
+    tx.state.reindex(conv)
 
 
 def normal_routing(
@@ -129,6 +129,7 @@ def _move(
     conv.reason = reason
     conv.routed_at = tx.now
     conv.updated_at = tx.now
+    tx.state.reindex(conv)
     details: dict[str, object] = {"from": from_state}
     if outcome is not None and outcome != reason:
         details["outcome"] = outcome
@@ -136,31 +137,57 @@ def _move(
 
 
 def settle(tx: Tx) -> None:
-    """Move whatever the command freed or stranded, oldest first."""
+    """Move whatever the command freed or stranded, oldest first.
+
+    Only the agents and teams the command touched can have anything to move: an agent whose
+    presence, account or load changed, and a team whose shared queue, members or distribution
+    changed. Their queues are read from the index, never by scanning every conversation.
+    """
     state = tx.state
-    load = loads(state)
-    open_convs = sorted(state.open_conversations(), key=lambda c: (c.created_at, c.id))
-    for conv in open_convs:
-        rep = conv.assigned_to
-        if conv.state == "priority" and rep is not None and not state.is_present(rep):
-            normal_routing(tx, conv, "dedicated_went_unavailable")
-            load[rep] -= 1
-        elif conv.state == "waiting" and rep is not None:
-            if not state.is_available(rep):
+    index = state.index
+    agents, index.dirty_agents = index.dirty_agents, set()
+    for rep in sorted(agents):
+        user = state.users.get(rep)
+        if user is not None:
+            index.dirty_teams.update(user.team_ids)
+        _settle_agent(tx, rep)
+    teams, index.dirty_teams = index.dirty_teams, set()
+    for team_id in sorted(teams):
+        team = state.teams.get(team_id)
+        if team is not None and team.distribution != "claim":
+            _drain_shared(tx, team)
+    # Whatever settling itself marked has been handled by the loops above.
+    index.dirty_agents.clear()
+    index.dirty_teams.clear()
+
+
+def _settle_agent(tx: Tx, rep: str) -> None:
+    """Reroute an agent's priority work when they left; give them waiting work they can take."""
+    state = tx.state
+    if not state.is_present(rep):
+        for conv_id in sorted(state.index.assigned(rep)):
+            conv = state.conversations[conv_id]
+            if conv.state == "priority":
                 normal_routing(tx, conv, "dedicated_went_unavailable")
-            elif has_capacity(state, rep, load):
-                to_priority(tx, conv, rep, "capacity_freed")
-                load[rep] += 1
-    for conv in open_convs:
-        if conv.state != "shared":
-            continue
-        team = state.teams.get(conv.team_id)
-        if team is None or team.distribution == "claim":
-            continue
-        agent = pick_agent(tx, team, load)
-        if agent is not None:
-            assign(tx, conv, agent, AUTO_REASON[team.distribution], None)
-            load[agent] += 1
+    available = state.is_available(rep)
+    for conv_id in state.index.waiting_for(rep):
+        conv = state.conversations[conv_id]
+        if not available:
+            normal_routing(tx, conv, "dedicated_went_unavailable")
+        elif has_capacity(state, rep, state.index.load):
+            to_priority(tx, conv, rep, "capacity_freed")
+        else:
+            break
+
+
+def _drain_shared(tx: Tx, team: Team) -> None:
+    """Assign an auto-assigning team's shared backlog, oldest first, while anyone can take it."""
+    state = tx.state
+    for conv_id in state.index.shared_queue(team.id):
+        agent = pick_agent(tx, team, state.index.load)
+        if agent is None:
+            return
+        assign(tx, state.conversations[conv_id], agent, AUTO_REASON[team.distribution], None)
 
 
 def pick_agent(tx: Tx, team: Team, load: Counter[str]) -> str | None:

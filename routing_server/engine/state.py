@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from routing_server.engine.indexes import OFFER_EXPIRY, PRESENCE_EXPIRY, RoutingIndex
 from routing_server.engine.model import (
     Contact,
     Conversation,
@@ -41,11 +42,34 @@ class State:
     open_by_contact_channel: dict[tuple[str, str], str] = field(default_factory=dict)
     # Contacts with a reassignment in progress (their offers have deadlines).
     reassigning: set[str] = field(default_factory=set)
+    # Load, queues and timers, kept in step by `reindex` and the `arm_*` methods.
+    index: RoutingIndex = field(default_factory=RoutingIndex)
 
     def add_user(self, user: User, presence: Presence) -> None:
         """Add or replace a user and their presence."""
         self.users[user.id] = user
         self.presence[user.id] = presence
+        self.arm_presence(presence)
+
+    def reindex(self, conv: Conversation) -> None:
+        """File a conversation anew after its state, owner or deadlines changed."""
+        self.index.file(conv)
+
+    def arm_presence(self, presence: Presence) -> None:
+        """Note a presence change: its grace-period timer, and routing may move work."""
+        if presence.offline_at is not None:
+            self.index.add_timer(presence.offline_at, PRESENCE_EXPIRY, presence.user_id)
+        self.index.dirty_agents.add(presence.user_id)
+
+    def arm_offer(self, contact: Contact) -> None:
+        """Arm the expiry of a contact's current reassignment offer, if any."""
+        reassignment = contact.reassignment
+        if reassignment is not None and reassignment.offer_expires is not None:
+            self.index.add_timer(reassignment.offer_expires, OFFER_EXPIRY, contact.id)
+
+    def agent_changed(self, user_id: str) -> None:
+        """Note that a user's capacity, teams or account changed: routing may move work."""
+        self.index.dirty_agents.add(user_id)
 
     def add_contact(self, contact: Contact) -> None:
         """Add a contact and index it by phone, e-mail and handle."""
@@ -53,6 +77,7 @@ class State:
         self.index_contact(contact)
         if contact.reassignment is not None:
             self.reassigning.add(contact.id)
+            self.arm_offer(contact)
 
     def index_contact(self, contact: Contact) -> None:
         """(Re)index a contact after its phone, e-mail or handle changed."""
@@ -77,6 +102,7 @@ class State:
         self.conversations[conv.id] = conv
         if conv.is_open:
             self.open_by_contact_channel[(conv.contact_id, conv.channel)] = conv.id
+        self.reindex(conv)
 
     def conversation_closed(self, conv: Conversation) -> None:
         """Forget that a just-closed conversation is its contact's open thread."""

@@ -150,10 +150,12 @@ class Tx:
     def touch_user(self, user: User) -> None:
         """Note that a user changed."""
         self._users[user.id] = user
+        self.state.agent_changed(user.id)
 
     def touch_team(self, team: Team) -> None:
         """Note that a team changed."""
         self._teams[team.id] = team
+        self.state.index.dirty_teams.add(team.id)
 
     def touch_presence(self, presence: Presence, *, announce: bool = True) -> None:
         """Note that a presence changed; `announce` pushes `presence.changed` to teammates."""

@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 from routing_server import wire
 from routing_server.engine import admin, contacts, presence
 from routing_server.engine import conversations as cmd
+from routing_server.engine.clock import next_deadline
 from routing_server.engine.errors import EngineError
+from routing_server.engine.indexes import RoutingIndex
 from routing_server.engine.model import CHANNELS
 from routing_server.engine.visibility import viewers
 from tests.engine.world import World
@@ -113,11 +115,34 @@ def check_invariants(world: World) -> None:
         # An auto-assigning team leaves nothing shared while an agent could take it.
         free = [a for a in AGENTS if state.is_available(a) and loads[a] < state.users[a].max_open]
         assert not free or not any(c.state == "shared" for c in open_convs)
+    # The incremental indexes equal a recomputation from scratch, and the timer heap's next
+    # deadline is the earliest deadline anywhere in the state.
+    fresh = RoutingIndex()
+    for conv in open_convs:
+        fresh.file(conv)
+    assert state.index.contents() == fresh.contents()
+    assert next_deadline(state) == scanned_deadline(world)
     # Team load shows exactly what the state implies.
     rendered = wire.team_load(state, "support", world.now)
     for row in rendered.agents:
         if row.user_id in loads:
             assert row.open + row.priority == loads[row.user_id]
+
+
+def scanned_deadline(world: World) -> float | None:
+    """The earliest deadline found by scanning the whole state (the oracle for the heap)."""
+    state = world.state
+    deadlines = [p.offline_at for p in state.presence.values() if p.offline_at is not None]
+    for conv in state.open_conversations():
+        if conv.state == "priority" and state.settings.sharing_enabled and conv.share_at:
+            deadlines.append(conv.share_at)
+        elif conv.state == "waiting" and conv.wait_until is not None:
+            deadlines.append(conv.wait_until)
+    for contact_id in state.reassigning:
+        reassignment = state.contacts[contact_id].reassignment
+        if reassignment is not None and reassignment.offer_expires is not None:
+            deadlines.append(reassignment.offer_expires)
+    return min(deadlines) if deadlines else None
 
 
 def loads_of(world: World, uid: str) -> int:
@@ -137,7 +162,7 @@ def test_invariants_hold_after_every_step(
     reps: list[str | None], steps: list[tuple[Any, ...]]
 ) -> None:
     """No conversation in two states, priority seen by its agent alone, nothing stranded, loads
-    and team load consistent — after every single step."""
+    and team load consistent, indexes equal to a recomputation — after every single step."""
     world = World(agents=3, max_open=1)
     world.online(*AGENTS, "sup")
     for address, rep in zip(CONTACTS, reps, strict=True):
