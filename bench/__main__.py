@@ -1,12 +1,33 @@
-"""`python -m bench`: run every benchmark."""
+"""`python -m bench`: run every benchmark; figures with a baseline also go to bench/results.json."""
 
 from __future__ import annotations
 
 import asyncio
+import json
+import platform
+from pathlib import Path
+from typing import Any
 
-from bench import import_contacts, pane_scroll, server_throughput
+from bench import command_cost, import_contacts, pane_scroll, server_throughput
+
+RESULTS = Path(__file__).with_name("results.json")
+
+
+def _machine() -> dict[str, Any]:
+    import os
+
+    return {
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "system": platform.platform(),
+    }
+
 
 if __name__ == "__main__":
+    rows: list[dict[str, Any]] = []
     asyncio.run(server_throughput.main())
+    rows += asyncio.run(command_cost.main())
     asyncio.run(import_contacts.main())
     pane_scroll.main()
+    RESULTS.write_text(json.dumps({"machine": _machine(), "rows": rows}, indent=2) + "\n")
+    print(f"wrote {RESULTS}")
