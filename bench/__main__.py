@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import platform
 from pathlib import Path
 from typing import Any
@@ -14,8 +15,6 @@ RESULTS = Path(__file__).with_name("results.json")
 
 
 def _machine() -> dict[str, Any]:
-    import os
-
     return {
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
