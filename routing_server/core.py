@@ -1,8 +1,10 @@
 """The server's heart: one writer over the engine, durable commits, fan-out and the timer.
 
-Every mutation runs inside `Core.write()`: under one lock, the engine applies the command, the
-storage commits its changes and events in one transaction, and only then are the events pushed.
-A claim race therefore has exactly one winner, and nothing is announced that is not on disk.
+Every mutation runs inside `Core.write()`: under one lock the engine applies the command, so a
+claim race has exactly one winner; then, without the lock, the command waits for the group
+commit that makes its changes durable (commands applied meanwhile share that commit's fsync),
+and only then are its events pushed and its result sent. Nothing is announced that is not on
+disk.
 """
 
 from __future__ import annotations
@@ -12,17 +14,18 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from routing_server import wire
-from routing_server.engine import Engine, Tx
+from routing_server.engine import Engine
 from routing_server.engine.clock import next_deadline, recover
 from routing_server.engine.conversations import set_delivery
-from routing_server.engine.model import Contact, Conversation, Presence, User
+from routing_server.engine.model import Contact, Conversation, Message, Presence, User
 from routing_server.engine.state import State
-from routing_server.engine.tx import Changes, Outbound
+from routing_server.engine.tx import Changes, Tx
+from routing_server.group_commit import GroupCommit, Pending
 from routing_server.mailer import Mailer
 from routing_server.storage.base import Storage, StoredEvent
 from routing_server.team_load import TeamLoadHub
@@ -69,6 +72,10 @@ class Core:
         self.team_load = TeamLoadHub(lambda: self.state, self.clock)
         self.mailer: Mailer | None = None
         self._mail_tasks: set[asyncio.Task[None]] = set()
+        self.group = GroupCommit(self._write_batch, self._after_batch, self._restore)
+        # Messages applied but not yet durable, so that a retried `external_id` or
+        # `client_msg_id` finds them before they reach the database.
+        self._unflushed: dict[tuple[str, str], Message] = {}
 
     @property
     def state(self) -> State:
@@ -85,6 +92,7 @@ class Core:
     async def start(self) -> None:
         """Load the state, start every grace period afresh (nobody is connected) and the timer."""
         self.engine = Engine(await self.storage.load_state())
+        self.group.start()
         async with self.write() as tx:
             recover(tx)
         self._timer = asyncio.create_task(self._run_timer(), name="core-timer")
@@ -99,53 +107,99 @@ class Core:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._timer
             self._timer = None
+        await self.group.stop()
 
     # -- writing ------------------------------------------------------------------------------
 
     @contextlib.asynccontextmanager
     async def write(self) -> AsyncIterator[Tx]:
-        """Run one command: engine, then commit, then fan-out — all under the writer lock."""
+        """Run one command: the engine under the writer lock, then wait for its group commit."""
+        pending: Pending | None = None
         async with self.lock:
             engine = self.running_engine
             tx = engine.begin(self.clock())
             try:
                 yield tx
+                self._mark_handed_replies_sent(tx)
                 changes = engine.end(tx)
                 if not changes.empty:
-                    await self._commit(changes, tx.now)
+                    pending = self._submit(changes, tx.now)
             except BaseException:
                 if tx.touched:
-                    # The engine may have changed memory that never reached the disk: reload.
+                    # The engine may have changed memory that never reached the disk: reload
+                    # (once what earlier commands submitted is on disk).
                     log.warning("command failed after changing state; reloading from storage")
+                    await self.group.flush()
                     await self._reload()
                 raise
             finally:
                 self._evict_closed()
-            self._wake.set()
+        if pending is not None:
+            # Shielded: a command whose client went away is still written, only not answered.
+            await asyncio.shield(pending.done)
+        self._wake.set()
 
-    async def _commit(self, changes: Changes, now: float) -> None:
+    async def durable(self) -> None:
+        """Wait until every command applied so far is on disk (reads that must not run ahead)."""
+        await self.group.flush()
+
+    def _mark_handed_replies_sent(self, tx: Tx) -> None:
+        """Replies a connected gateway will receive are `sent` in the same commit."""
+        state = tx.state
+        gateways = frozenset(u.id for u in state.integrations())
+        if not self._gateway_listening(gateways):
+            return
+        for outbound in tx.outbound_messages():
+            if outbound.message.delivery == "pending":
+                set_delivery(tx, outbound.message, outbound.conversation, "sent")
+
+    def _submit(self, changes: Changes, now: float) -> Pending:
+        """Number the events, remember unflushed messages, and queue the commit."""
         state = self.running_engine.state
         stored: list[StoredEvent] = []
         seq = state.last_seq
         for ev in changes.events:
             seq += 1
             stored.append(StoredEvent(seq, ev.name, wire.event_data(state, ev), ev.audience))
-        await self.storage.commit(changes, stored, now)
+        pending = self.group.submit(changes, stored, now)
         state.last_seq = seq
-        for conv in changes.conversations:
-            if not conv.is_open:
-                self._loaded_closed.add(conv.id)
-        self._fan_out(stored)
-        self.team_load.changed(changes.load_changed)
-        if self.mailer is not None:
-            self._mail_new_reps(changes, now)
-        handed = [
-            ev.payload
-            for ev in changes.events
-            if isinstance(ev.payload, Outbound) and self._gateway_listening(ev.audience)
-        ]
-        if handed:
-            self._schedule_mark_sent(handed)
+        for message in changes.new_messages:
+            for key in _message_keys(message):
+                self._unflushed[key] = message
+        return pending
+
+    async def _write_batch(self, batch: Sequence[Pending]) -> None:
+        await self.storage.commit_batch([(p.changes, p.events, p.at) for p in batch])
+
+    def _after_batch(self, batch: Sequence[Pending]) -> None:
+        """Once a batch is durable: push its events, in order, and what follows from them."""
+        for pending in batch:
+            changes = pending.changes
+            for message in changes.new_messages:
+                for key in _message_keys(message):
+                    self._unflushed.pop(key, None)
+            for conv in changes.conversations:
+                if not conv.is_open:
+                    self._loaded_closed.add(conv.id)
+            self._fan_out(pending.events)
+            self.team_load.changed(changes.load_changed)
+            if self.mailer is not None:
+                self._mail_new_reps(changes, pending.at)
+
+    async def _restore(self, exc: BaseException) -> None:
+        """A batch failed: memory ran ahead of the disk, so load the state the disk holds."""
+        self._unflushed.clear()
+        await self._reload()
+
+    async def find_inbound(self, external_id: str) -> Message | None:
+        """A customer message by its gateway's `external_id`, durable or about to be."""
+        found = self._unflushed.get(("in", external_id))
+        return found or await self.storage.find_inbound(external_id)
+
+    async def find_outbound(self, author_id: str, client_msg_id: str) -> Message | None:
+        """An agent's reply by its `client_msg_id`, durable or about to be."""
+        found = self._unflushed.get((author_id, client_msg_id))
+        return found or await self.storage.find_outbound(author_id, client_msg_id)
 
     def _mail_new_reps(self, changes: Changes, now: float) -> None:
         """E-mail each newly assigned rep once per command, listing their new contacts."""
@@ -197,7 +251,8 @@ class Core:
         return conv
 
     async def conversation_for_read(self, conversation_id: str) -> Conversation | None:
-        """The conversation from memory, or a closed one from storage."""
+        """The conversation from memory, or a closed one from storage (once durable)."""
+        await self.durable()
         conv = self.running_engine.state.conversations.get(conversation_id)
         return conv or await self.storage.load_conversation(conversation_id)
 
@@ -225,10 +280,6 @@ class Core:
 
     def _gateway_listening(self, audience: frozenset[str]) -> bool:
         return any(sub.synced for user_id in audience for sub in self.subscribers.get(user_id, ()))
-
-    def _schedule_mark_sent(self, outbound: list[Outbound]) -> None:
-        task = asyncio.create_task(self.mark_sent([o.message.id for o in outbound]))
-        task.add_done_callback(_log_failure)
 
     async def mark_sent(self, message_ids: list[str]) -> None:
         """Replies handed to a connected gateway are `sent` (unless already further along)."""
@@ -312,6 +363,11 @@ def event_frame(ev: StoredEvent) -> str:
     )
 
 
-def _log_failure(task: asyncio.Task[None]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        log.error("background write failed", exc_info=task.exception())
+def _message_keys(message: Message) -> list[tuple[str, str]]:
+    """How a retried command looks a message up: inbound by external id, replies by author."""
+    keys = []
+    if message.direction == "in" and message.external_id:
+        keys.append(("in", message.external_id))
+    if message.direction == "out" and message.author_id and message.client_msg_id:
+        keys.append((message.author_id, message.client_msg_id))
+    return keys

@@ -217,6 +217,14 @@ class Tx:
         audience = frozenset(u.id for u in self.state.integrations())
         self._later.append(("outbound.message", Outbound(message, conv), None, audience))
 
+    def outbound_messages(self) -> list[Outbound]:
+        """The replies this transaction hands to the channel gateways, in order."""
+        return [
+            payload
+            for name, payload, _, _ in self._later
+            if name == "outbound.message" and isinstance(payload, Outbound)
+        ]
+
     def tell(self, user_id: str, name: str, payload: EventPayload) -> None:
         """An event for one user alone (for instance when their own access changed)."""
         self._later.append((name, payload, None, frozenset({user_id})))

@@ -76,7 +76,7 @@ async def handle_send_message(conn: Connection, req: p.SendMessage) -> dict[str,
     core = conn.ctx.core
     user = caller(conn)
     async with core.write() as tx:
-        earlier = await core.storage.find_outbound(user.id, req.client_msg_id)
+        earlier = await core.find_outbound(user.id, req.client_msg_id)
         if earlier is not None:
             return {"message": wire.dump(wire.message(earlier))}
         await core.conversation_for_write(tx, req.conversation_id)

@@ -18,7 +18,7 @@ async def handle_inbound(conn: Connection, req: p.Inbound) -> dict[str, Any]:
     """A customer's message; the same `external_id` again is a no-op."""
     core = conn.ctx.core
     async with core.write() as tx:
-        earlier = await core.storage.find_inbound(req.external_id)
+        earlier = await core.find_inbound(req.external_id)
         if earlier is not None:
             return {
                 "conversation_id": earlier.conversation_id,

@@ -21,6 +21,8 @@ async def handle_sync(conn: Connection, req: p.Sync) -> None:
     user = caller(conn)
     pending: list[str] = []
     async with core.lock:
+        # Everything applied before the lock was taken is on disk, and pushed, first.
+        await core.durable()
         state = core.state
         result: dict[str, Any] | None = None
         if req.since is not None and req.since <= state.last_seq:

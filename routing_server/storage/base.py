@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -46,6 +47,9 @@ class Storage(Protocol):
 
     async def load_state(self) -> State:
         """Users, teams, presence, contacts, open conversations, settings and the last seq."""
+
+    async def commit_batch(self, batch: Sequence[tuple[Changes, list[StoredEvent], float]]) -> None:
+        """Write several transactions' changes and events, in order, in one commit."""
 
     async def commit(self, changes: Changes, events: list[StoredEvent], at: float) -> None:
         """Write a transaction's changes and its events atomically."""

@@ -156,7 +156,8 @@ async def test_sigterm_closes_clients_with_1001_and_exits_0(tmp_path: Path) -> N
 
 @pytest.mark.slow
 async def test_acknowledged_work_survives_sigkill(tmp_path: Path) -> None:
-    """Messages, claims and replies acknowledged just before SIGKILL are all there after restart."""
+    """Messages, claims and replies acknowledged just before SIGKILL (many in flight at once, so
+    sharing group commits) are all there after restart."""
     db = tmp_path / "db.sqlite3"
     gw_token = setup_db(db)
     async with served(db) as (proc, url):
@@ -164,18 +165,25 @@ async def test_acknowledged_work_survives_sigkill(tmp_path: Path) -> None:
         await gw.request("auth", token=gw_token)
         ana = await RpcClient.open(url)
         await ana.request("login", username="ana", password="s3cret-pass")
-        conv_ids = []
-        for i in range(20):
-            result = await gw.call(
-                "inbound",
-                {"channel": "sms", "body": f"m{i}", "external_id": f"e{i}", "from": f"+1{i}"},
+        # Everything is sent with many commands in flight at once, so that they share commits.
+        results = await asyncio.gather(
+            *(
+                gw.call(
+                    "inbound",
+                    {"channel": "sms", "body": f"m{i}", "external_id": f"e{i}", "from": f"+1{i}"},
+                )
+                for i in range(20)
             )
-            conv_ids.append(result["conversation_id"])
-        for i, conv_id in enumerate(conv_ids[:10]):
+        )
+        conv_ids = [result["conversation_id"] for result in results]
+
+        async def claim_and_reply(i: int, conv_id: str) -> None:
             await ana.request("claim", conversation_id=conv_id)
             await ana.request(
                 "send_message", conversation_id=conv_id, body=f"r{i}", client_msg_id=f"c{i}"
             )
+
+        await asyncio.gather(*(claim_and_reply(i, c) for i, c in enumerate(conv_ids[:10])))
         os.kill(proc.pid, signal.SIGKILL)
         await proc.wait()
     async with served(db) as (_, url):

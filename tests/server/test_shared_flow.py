@@ -104,8 +104,8 @@ async def test_claim_race_has_exactly_one_winner(harness: Harness) -> None:
 
 
 async def test_reply_claims_a_shared_conversation_and_reaches_the_gateway(harness: Harness) -> None:
-    """Replying to a shared conversation claims it; the gateway gets outbound.message and the
-    agent sees the delivery state move to sent, then delivered."""
+    """Replying to a shared conversation claims it; with a gateway connected the reply is sent in
+    the same commit, the gateway gets outbound.message, and the agent sees it delivered."""
     ana = await harness.agent("ana")
     gw = await harness.gateway()
     conv_id = (await harness.inbound(gw, "+15557777"))["conversation_id"]
@@ -114,7 +114,7 @@ async def test_reply_claims_a_shared_conversation_and_reaches_the_gateway(harnes
     )
     message = sent["message"]
     assert message["direction"] == "out"
-    assert message["delivery"] == "pending"
+    assert message["delivery"] == "sent"
     conv = await wait_for_event(ana, "conversation.upsert", conversation__state="claimed")
     assert conv["conversation"]["routing"]["reason"] == "claimed"
     out = await wait_for_event(gw, "outbound.message")
