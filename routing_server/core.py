@@ -161,7 +161,8 @@ class Core:
         for ev in changes.events:
             seq += 1
             stored.append(StoredEvent(seq, ev.name, wire.event_data(state, ev), ev.audience))
-        pending = self.group.submit(changes, stored, now)
+        rows = self.storage.prepare(changes, stored, now)
+        pending = self.group.submit(changes, stored, now, rows)
         state.last_seq = seq
         for message in changes.new_messages:
             for key in _message_keys(message):
@@ -169,7 +170,7 @@ class Core:
         return pending
 
     async def _write_batch(self, batch: Sequence[Pending]) -> None:
-        await self.storage.commit_batch([(p.changes, p.events, p.at) for p in batch])
+        await self.storage.commit_prepared([p.rows for p in batch])
 
     def _after_batch(self, batch: Sequence[Pending]) -> None:
         """Once a batch is durable: push its events, in order, and what follows from them."""
@@ -178,9 +179,8 @@ class Core:
             for message in changes.new_messages:
                 for key in _message_keys(message):
                     self._unflushed.pop(key, None)
-            for conv in changes.conversations:
-                if not conv.is_open:
-                    self._loaded_closed.add(conv.id)
+            # Closed conversations leave memory once their closing is on disk.
+            self._loaded_closed.update(pending.closed)
             self._fan_out(pending.events)
             self.team_load.changed(changes.load_changed)
             if self.mailer is not None:

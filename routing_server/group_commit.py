@@ -16,18 +16,21 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from routing_server.engine.tx import Changes
-from routing_server.storage.base import StoredEvent
+from routing_server.storage.base import PreparedWrite, StoredEvent
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class Pending:
-    """One command's changes, its numbered events, and the future its handler awaits."""
+    """One command's changes, its numbered events, its rows, and the future its handler awaits."""
 
     changes: Changes
     events: list[StoredEvent]
     at: float
+    rows: PreparedWrite
+    # Conversations the command closed (decided now: later commands change the live objects).
+    closed: tuple[str, ...] = ()
     done: asyncio.Future[None] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
@@ -77,11 +80,14 @@ class GroupCommit:
                 await self._task
             self._task = None
 
-    def submit(self, changes: Changes, events: list[StoredEvent], at: float) -> Pending:
+    def submit(
+        self, changes: Changes, events: list[StoredEvent], at: float, rows: PreparedWrite
+    ) -> Pending:
         """Queue one command's changes; await `.done` before acknowledging it."""
         if self._task is None or self._task.done():
             raise CommitFailed("the committer is not running")
-        pending = Pending(changes, events, at)
+        closed = tuple(c.id for c in changes.conversations if not c.is_open)
+        pending = Pending(changes, events, at, rows, closed)
         self._queue.append(pending)
         self._last = pending
         self._wake.set()

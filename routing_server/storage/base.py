@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from routing_server.engine.model import (
@@ -28,6 +28,19 @@ class StoredEvent:
     audience: frozenset[str]
 
 
+@dataclass
+class PreparedWrite:
+    """One transaction's rows, rendered when it ended."""
+
+    upserts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    deliveries: list[dict[str, Any]] = field(default_factory=list)
+    timeline: list[dict[str, Any]] = field(default_factory=list)
+    history: list[dict[str, Any]] = field(default_factory=list)
+    deleted_groups: list[str] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+
 @dataclass(frozen=True, slots=True)
 class Credentials:
     """What login needs of a user."""
@@ -48,8 +61,11 @@ class Storage(Protocol):
     async def load_state(self) -> State:
         """Users, teams, presence, contacts, open conversations, settings and the last seq."""
 
-    async def commit_batch(self, batch: Sequence[tuple[Changes, list[StoredEvent], float]]) -> None:
-        """Write several transactions' changes and events, in order, in one commit."""
+    def prepare(self, changes: Changes, events: list[StoredEvent], at: float) -> PreparedWrite:
+        """Render a transaction's rows now (later commands may change the same objects)."""
+
+    async def commit_prepared(self, batch: Sequence[PreparedWrite]) -> None:
+        """Write prepared transactions, in order, in one commit."""
 
     async def commit(self, changes: Changes, events: list[StoredEvent], at: float) -> None:
         """Write a transaction's changes and its events atomically."""

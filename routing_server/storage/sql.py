@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, event, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import delete, event, func, insert, select, update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
-from sqlalchemy.sql.dml import Insert
 
 from routing_server.engine.model import (
     Conversation,
@@ -31,7 +29,8 @@ from routing_server.engine.state import State
 from routing_server.engine.stats import DAY
 from routing_server.engine.tx import Changes
 from routing_server.storage import rows, schema
-from routing_server.storage.base import Credentials, StoredEvent
+from routing_server.storage.base import Credentials, PreparedWrite, StoredEvent
+from routing_server.storage.writes import Statements, prepare, upsert, write_batch
 
 log = logging.getLogger(__name__)
 
@@ -44,15 +43,6 @@ def sqlite_url(path: Path | str) -> str:
     return f"sqlite+aiosqlite:///{path}"
 
 
-def _upsert(dialect: Dialect, table: Table, key: str) -> Insert:
-    """An INSERT … ON CONFLICT (key) DO UPDATE for SQLite or PostgreSQL."""
-    stmt: Any = postgresql.insert(table) if dialect.name == "postgresql" else sqlite.insert(table)
-    return stmt.on_conflict_do_update(  # type: ignore[no-any-return]
-        index_elements=[key],
-        set_={c.name: stmt.excluded[c.name] for c in table.columns if c.name != key},
-    )
-
-
 class SqlStorage:
     """The `Storage` interface on SQLAlchemy's asyncio engine."""
 
@@ -60,7 +50,7 @@ class SqlStorage:
         self.url = url
         self._engine: AsyncEngine | None = None
         self._events_floor = 0
-        self._compiled: _Statements | None = None
+        self._compiled: Statements | None = None
 
     @classmethod
     def sqlite(cls, path: Path | str) -> SqlStorage:
@@ -103,7 +93,7 @@ class SqlStorage:
             floor = last - EVENTS_KEPT
             await conn.execute(delete(schema.events).where(schema.events.c.seq <= floor))
             await conn.execute(
-                _upsert(conn.dialect, schema.meta, "key"), [{"key": "events_floor", "value": floor}]
+                upsert(conn.dialect, schema.meta, "key"), [{"key": "events_floor", "value": floor}]
             )
         self._events_floor = int(floor)
 
@@ -162,20 +152,22 @@ class SqlStorage:
 
     async def commit(self, changes: Changes, events: list[StoredEvent], at: float) -> None:
         """Write a transaction's changes and its events atomically."""
-        await self.commit_batch([(changes, events, at)])
+        await self.commit_prepared([prepare(changes, events, at)])
 
-    async def commit_batch(self, batch: Sequence[tuple[Changes, list[StoredEvent], float]]) -> None:
-        """Write several transactions' changes and events, in order, in one commit (one fsync)."""
+    def prepare(self, changes: Changes, events: list[StoredEvent], at: float) -> PreparedWrite:
+        """Render a transaction's rows now, while they are what the transaction made them."""
+        return prepare(changes, events, at)
+
+    async def commit_prepared(self, batch: Sequence[PreparedWrite]) -> None:
+        """Write prepared transactions, in order, in one commit (one fsync)."""
         async with self.engine.begin() as conn:
-            statements = self._statements(conn.dialect)
-            for changes, events, at in batch:
-                await _write(conn, statements, changes, events, at)
+            await write_batch(conn, self._statements(conn.dialect), batch)
 
-    def _statements(self, dialect: Dialect) -> _Statements:
+    def _statements(self, dialect: Dialect) -> Statements:
         # Built once: compiling an INSERT … ON CONFLICT per table per commit was most of the
         # cost of a small commit.
         if self._compiled is None:
-            self._compiled = _Statements(dialect)
+            self._compiled = Statements(dialect)
         return self._compiled
 
     # -- users, teams and tokens --------------------------------------------------------------
@@ -369,84 +361,5 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-class _Statements:
-    """The statements every commit runs, built once per dialect."""
-
-    def __init__(self, dialect: Dialect) -> None:
-        self.teams = _upsert(dialect, schema.teams, "id")
-        self.users = _upsert(dialect, schema.users, "id")
-        self.presence = _upsert(dialect, schema.presence, "user_id")
-        self.contacts = _upsert(dialect, schema.contacts, "id")
-        self.conversations = _upsert(dialect, schema.conversations, "id")
-        self.groups = _upsert(dialect, schema.groups, "id")
-        self.settings = _upsert(dialect, schema.settings, "id")
-        self.messages = insert(schema.messages)
-        self.delivery = (
-            update(schema.messages)
-            .where(schema.messages.c.id == bindparam("message_id"))
-            .values(delivery=bindparam("new_delivery"))
-        )
-        self.timeline = insert(schema.timeline)
-        self.history = insert(schema.contact_history)
-        self.events = insert(schema.events)
-        self.last_seq = (
-            update(schema.meta)
-            .where(schema.meta.c.key == "last_seq")
-            .values(value=bindparam("seq"))
-        )
-
-
-async def _write(
-    conn: AsyncConnection,
-    st: _Statements,
-    changes: Changes,
-    events: list[StoredEvent],
-    at: float,
-) -> None:
-    """Write one transaction's changes and events on an open database transaction."""
-    await _put(conn, st.teams, map(rows.team_row, changes.teams))
-    await _put(conn, st.users, map(rows.user_row, changes.users))
-    await _put(conn, st.presence, map(rows.presence_row, changes.presence))
-    await _put(conn, st.contacts, map(rows.contact_row, changes.contacts))
-    await _put(conn, st.conversations, map(rows.conversation_row, changes.conversations))
-    await _put(conn, st.messages, map(rows.message_row, changes.new_messages))
-    await _put(
-        conn,
-        st.delivery,
-        ({"message_id": m.id, "new_delivery": m.delivery} for m in changes.updated_messages),
-    )
-    await _put(conn, st.timeline, map(rows.timeline_row, changes.timeline))
-    await _put(conn, st.history, map(rows.history_row, changes.history))
-    await _put(conn, st.groups, map(rows.group_row, changes.groups))
-    if changes.deleted_groups:
-        await conn.execute(
-            delete(schema.groups).where(schema.groups.c.id.in_(changes.deleted_groups))
-        )
-    if changes.settings is not None:
-        await _put(conn, st.settings, [{"id": 1, "data": rows.settings_data(changes.settings)}])
-    if events:
-        await _put(
-            conn,
-            st.events,
-            (
-                {
-                    "seq": e.seq,
-                    "name": e.name,
-                    "data": e.data,
-                    "audience": sorted(e.audience),
-                    "at": at,
-                }
-                for e in events
-            ),
-        )
-        await conn.execute(st.last_seq, {"seq": events[-1].seq})
-
-
 async def _all(conn: AsyncConnection, query: Any) -> Sequence[Any]:
     return (await conn.execute(query)).mappings().all()
-
-
-async def _put(conn: AsyncConnection, stmt: Any, values: Iterable[dict[str, Any]]) -> None:
-    params = list(values)
-    if params:
-        await conn.execute(stmt, params)

@@ -10,8 +10,7 @@ import pytest
 
 from routing_client.rpc import RequestFailed
 from routing_server.app import RoutingServer
-from routing_server.engine.tx import Changes
-from routing_server.storage.base import StoredEvent
+from routing_server.storage.base import PreparedWrite
 from routing_server.storage.sql import SqlStorage
 from tests.server.harness import Harness, start_harness
 
@@ -67,12 +66,12 @@ class FailingStorage(SqlStorage):
 
     fail_next = False
 
-    async def commit_batch(self, batch: Sequence[tuple[Changes, list[StoredEvent], float]]) -> None:
+    async def commit_prepared(self, batch: Sequence[PreparedWrite]) -> None:
         """Fail once when asked to, else commit."""
         if self.fail_next:
             self.fail_next = False
             raise OSError("database or disk is full")
-        await super().commit_batch(batch)
+        await super().commit_prepared(batch)
 
 
 @pytest.fixture
