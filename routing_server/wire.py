@@ -228,12 +228,14 @@ def group(g: Group) -> p.Group:
 
 def team_load(state: State, team_id: str, now: float) -> p.TeamLoad:
     """A team's live load, counted from the state as it is now."""
-    shared = [c for c in state.open_conversations() if c.team_id == team_id]
-    queue = [c for c in shared if c.state == "shared"]
-    waiting = sum(1 for c in shared if c.state == "waiting")
+    # Read from the routing index: the cost follows the team, not every open conversation.
+    index = state.index
+    queue = [state.conversations[conv_id] for conv_id in index.shared_queue(team_id)]
+    members = sorted(state.team_members(team_id), key=lambda u: u.display_name.lower())
+    waiting = index.waiting_count(team_id)
     agents = []
-    for u in sorted(state.team_members(team_id), key=lambda u: u.display_name.lower()):
-        mine = [c for c in state.open_conversations() if c.assigned_to == u.id]
+    for u in members:
+        mine = [state.conversations[c] for c in index.assigned(u.id)]
         priority = [c.routed_at for c in mine if c.state == "priority"]
         pr = state.presence[u.id]
         agents.append(

@@ -63,6 +63,7 @@ class RoutingIndex:
         self._waiting: dict[str, list[Order]] = {}
         self._shared: dict[str, list[Order]] = {}
         self._team_open: Counter[str] = Counter()
+        self._team_waiting: Counter[str] = Counter()
         self._timers: list[tuple[float, int, str]] = []
         # What changed since routing last settled: agents whose availability or load may free
         # work, and teams whose shared queue or members changed.
@@ -97,6 +98,8 @@ class RoutingIndex:
             self._assigned.setdefault(slot.assigned_to, set()).add(conv_id)
         if slot.state in ("claimed", "priority") and slot.assigned_to is not None:
             self.load[slot.assigned_to] += 1
+        if slot.state == "waiting":
+            self._team_waiting[slot.team_id] += 1
         if slot.state == "waiting" and slot.assigned_to is not None:
             bisect.insort(self._waiting.setdefault(slot.assigned_to, []), slot.order)
             self.dirty_agents.add(slot.assigned_to)
@@ -120,6 +123,10 @@ class RoutingIndex:
                 del self.load[slot.assigned_to]
             # Capacity freed: what waits for this agent may now go to them.
             self.dirty_agents.add(slot.assigned_to)
+        if slot.state == "waiting":
+            self._team_waiting[slot.team_id] -= 1
+            if not self._team_waiting[slot.team_id]:
+                del self._team_waiting[slot.team_id]
         if slot.state == "waiting" and slot.assigned_to is not None:
             _discard_sorted(self._waiting, slot.assigned_to, slot.order)
         elif slot.state == "shared":
@@ -141,6 +148,10 @@ class RoutingIndex:
         """Ids of a team's shared conversations, oldest first."""
         return [conv_id for _, conv_id in self._shared.get(team_id, ())]
 
+    def waiting_count(self, team_id: str) -> int:
+        """How many of a team's conversations wait, invisible, for their rep's capacity."""
+        return self._team_waiting[team_id]
+
     def shared_count(self, team_id: str) -> int:
         """How many conversations wait in a team's shared inbox."""
         return len(self._shared.get(team_id, ()))
@@ -154,6 +165,7 @@ class RoutingIndex:
             {k: list(v) for k, v in self._waiting.items()},
             {k: list(v) for k, v in self._shared.items()},
             +self._team_open,
+            +self._team_waiting,
         )
 
     def open_count(self) -> int:
