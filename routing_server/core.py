@@ -22,11 +22,12 @@ from routing_server import wire
 from routing_server.engine import Engine
 from routing_server.engine.clock import next_deadline, recover
 from routing_server.engine.conversations import set_delivery
-from routing_server.engine.model import Contact, Conversation, Message, Presence, User
+from routing_server.engine.model import Contact, Conversation, Presence, User
 from routing_server.engine.state import State
 from routing_server.engine.tx import Changes, Tx
 from routing_server.group_commit import GroupCommit, Pending
 from routing_server.mailer import Mailer
+from routing_server.retries import RetryCheck, SeenMessages
 from routing_server.storage.base import Storage, StoredEvent
 from routing_server.team_load import TeamLoadHub
 
@@ -73,9 +74,8 @@ class Core:
         self.mailer: Mailer | None = None
         self._mail_tasks: set[asyncio.Task[None]] = set()
         self.group = GroupCommit(self._write_batch, self._after_batch, self._restore)
-        # Messages applied but not yet durable, so that a retried `external_id` or
-        # `client_msg_id` finds them before they reach the database.
-        self._unflushed: dict[tuple[str, str], Message] = {}
+        # Retried `external_id`s and `client_msg_id`s, recognised without a read under the lock.
+        self.seen = SeenMessages()
 
     @property
     def state(self) -> State:
@@ -164,9 +164,7 @@ class Core:
         rows = self.storage.prepare(changes, stored, now)
         pending = self.group.submit(changes, stored, now, rows)
         state.last_seq = seq
-        for message in changes.new_messages:
-            for key in _message_keys(message):
-                self._unflushed[key] = message
+        self.seen.applied(changes.new_messages)
         return pending
 
     async def _write_batch(self, batch: Sequence[Pending]) -> None:
@@ -174,11 +172,9 @@ class Core:
 
     def _after_batch(self, batch: Sequence[Pending]) -> None:
         """Once a batch is durable: push its events, in order, and what follows from them."""
+        self.seen.committed(m for pending in batch for m in pending.changes.new_messages)
         for pending in batch:
             changes = pending.changes
-            for message in changes.new_messages:
-                for key in _message_keys(message):
-                    self._unflushed.pop(key, None)
             # Closed conversations leave memory once their closing is on disk.
             self._loaded_closed.update(pending.closed)
             self._fan_out(pending.events)
@@ -188,18 +184,21 @@ class Core:
 
     async def _restore(self, exc: BaseException) -> None:
         """A batch failed: memory ran ahead of the disk, so load the state the disk holds."""
-        self._unflushed.clear()
+        self.seen.discard_unflushed()
         await self._reload()
 
-    async def find_inbound(self, external_id: str) -> Message | None:
-        """A customer message by its gateway's `external_id`, durable or about to be."""
-        found = self._unflushed.get(("in", external_id))
-        return found or await self.storage.find_inbound(external_id)
+    async def earlier_inbound(self, external_id: str) -> RetryCheck:
+        """Whether a gateway's message was seen before (read before the writer lock; confirm
+        under it)."""
+        key = ("in", external_id)
+        return await self.seen.check(key, lambda: self.storage.find_inbound(external_id))
 
-    async def find_outbound(self, author_id: str, client_msg_id: str) -> Message | None:
-        """An agent's reply by its `client_msg_id`, durable or about to be."""
-        found = self._unflushed.get((author_id, client_msg_id))
-        return found or await self.storage.find_outbound(author_id, client_msg_id)
+    async def earlier_reply(self, author_id: str, client_msg_id: str) -> RetryCheck:
+        """Whether an agent's reply was seen before (read before the lock; confirm under it)."""
+        key = (author_id, client_msg_id)
+        return await self.seen.check(
+            key, lambda: self.storage.find_outbound(author_id, client_msg_id)
+        )
 
     def _mail_new_reps(self, changes: Changes, now: float) -> None:
         """E-mail each newly assigned rep once per command, listing their new contacts."""
@@ -361,13 +360,3 @@ def event_frame(ev: StoredEvent) -> str:
         separators=(",", ":"),
         ensure_ascii=False,
     )
-
-
-def _message_keys(message: Message) -> list[tuple[str, str]]:
-    """How a retried command looks a message up: inbound by external id, replies by author."""
-    keys = []
-    if message.direction == "in" and message.external_id:
-        keys.append(("in", message.external_id))
-    if message.direction == "out" and message.author_id and message.client_msg_id:
-        keys.append((message.author_id, message.client_msg_id))
-    return keys

@@ -75,8 +75,9 @@ async def handle_send_message(conn: Connection, req: p.SendMessage) -> dict[str,
     """Reply; the same `client_msg_id` again returns the first message and sends nothing."""
     core = conn.ctx.core
     user = caller(conn)
+    retry = await core.earlier_reply(user.id, req.client_msg_id)
     async with core.write() as tx:
-        earlier = await core.find_outbound(user.id, req.client_msg_id)
+        earlier = await retry.confirm()
         if earlier is not None:
             return {"message": wire.dump(wire.message(earlier))}
         await core.conversation_for_write(tx, req.conversation_id)

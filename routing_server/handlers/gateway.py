@@ -17,8 +17,9 @@ GATEWAY = frozenset({"integration"})
 async def handle_inbound(conn: Connection, req: p.Inbound) -> dict[str, Any]:
     """A customer's message; the same `external_id` again is a no-op."""
     core = conn.ctx.core
+    retry = await core.earlier_inbound(req.external_id)
     async with core.write() as tx:
-        earlier = await core.find_inbound(req.external_id)
+        earlier = await retry.confirm()
         if earlier is not None:
             return {
                 "conversation_id": earlier.conversation_id,
