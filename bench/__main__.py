@@ -9,7 +9,14 @@ import platform
 from pathlib import Path
 from typing import Any
 
-from bench import command_cost, import_contacts, pane_scroll, server_throughput
+from bench import (
+    command_cost,
+    durable_inbound,
+    fanout,
+    import_contacts,
+    pane_scroll,
+    server_throughput,
+)
 
 RESULTS = Path(__file__).with_name("results.json")
 
@@ -25,7 +32,9 @@ def _machine() -> dict[str, Any]:
 if __name__ == "__main__":
     rows: list[dict[str, Any]] = []
     asyncio.run(server_throughput.main())
+    rows += asyncio.run(durable_inbound.main())
     rows += asyncio.run(command_cost.main())
+    rows += asyncio.run(fanout.main())
     asyncio.run(import_contacts.main())
     pane_scroll.main()
     RESULTS.write_text(json.dumps({"machine": _machine(), "rows": rows}, indent=2) + "\n")
