@@ -190,6 +190,9 @@ class Connection:
                     await self.ws.close(*self._close_with)
                     return
                 await self.ws.send(text)
+                # Not kept while waiting for the next frame: an idle connection would otherwise
+                # hold its last frame (often its whole sync snapshot) for as long as it is idle.
+                del text
         except ConnectionClosed:
             self.closed = True
 
