@@ -17,7 +17,7 @@ from websockets.asyncio.server import ServerConnection, serve
 import routing_server.handlers  # noqa: F401  (registers the command handlers)
 from inbox_protocol import MAX_FRAME_BYTES
 from routing_server.auth import SlidingWindow
-from routing_server.connection import Connection, ConnectionLimits
+from routing_server.connection import Connection, ConnectionLimits, broadcast_text
 from routing_server.core import Core, CoreOptions
 from routing_server.mailer import MailConfig, Mailer
 from routing_server.storage.base import Storage
@@ -84,6 +84,8 @@ class RoutingServer:
         core = Core(storage, clock=config.clock, options=config.core)
         if config.mail is not None:
             core.mailer = Mailer(config.mail)
+        # Subscribers are connections here: frames go straight to idle sockets in one pass.
+        core.broadcast = broadcast_text  # type: ignore[assignment]
         await core.start()
         ctx = ServerContext(core=core, limits=config.limits)
 

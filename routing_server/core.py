@@ -73,6 +73,8 @@ class Core:
         self.team_load = TeamLoadHub(lambda: self.state, self.clock)
         self.mailer: Mailer | None = None
         self._mail_tasks: set[asyncio.Task[None]] = set()
+        # How one frame reaches many subscribers; the server installs a socket-level broadcast.
+        self.broadcast: Callable[[list[Subscriber], str], None] = _send_each
         self.group = GroupCommit(self._write_batch, self._after_batch, self._restore)
         # Retried `external_id`s and `client_msg_id`s, recognised without a read under the lock.
         self.seen = SeenMessages()
@@ -271,11 +273,15 @@ class Core:
 
     def _fan_out(self, events: list[StoredEvent]) -> None:
         for ev in events:
-            text = event_frame(ev)
-            for user_id in ev.audience:
-                for sub in self.subscribers.get(user_id, ()):
-                    if sub.synced:
-                        sub.send_text(text)
+            text = event_frame(ev)  # serialized once, whatever the audience
+            recipients = [
+                sub
+                for user_id in ev.audience
+                for sub in self.subscribers.get(user_id, ())
+                if sub.synced
+            ]
+            if recipients:
+                self.broadcast(recipients, text)
 
     def _gateway_listening(self, audience: frozenset[str]) -> bool:
         return any(sub.synced for user_id in audience for sub in self.subscribers.get(user_id, ()))
@@ -360,3 +366,9 @@ def event_frame(ev: StoredEvent) -> str:
         separators=(",", ":"),
         ensure_ascii=False,
     )
+
+
+def _send_each(subscribers: list[Subscriber], text: str) -> None:
+    """Queue a frame on each subscriber (the default, for subscribers that are not sockets)."""
+    for sub in subscribers:
+        sub.send_text(text)
