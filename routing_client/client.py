@@ -186,6 +186,11 @@ class InboxClient:
             self._rpc = None
             await rpc.close()
 
+    def _deliver(self, event: Event) -> None:
+        self.listener.event(event)
+        if event.seq > (self.last_seq or 0) and event.event != "team_load":
+            self.last_seq = event.seq
+
     async def _pump(self, rpc: RpcClient) -> None:
         """Hand events to the listener until the connection closes."""
         closed = asyncio.ensure_future(rpc.closed.wait())
@@ -194,14 +199,15 @@ class InboxClient:
                 getter = asyncio.ensure_future(rpc.events.get())
                 done, _ = await asyncio.wait({getter, closed}, return_when=asyncio.FIRST_COMPLETED)
                 if getter in done:
-                    event = getter.result()
-                    self.listener.event(event)
-                    if event.seq > (self.last_seq or 0) and event.event != "team_load":
-                        self.last_seq = event.seq
+                    self._deliver(getter.result())
+                    # Apply whatever else already arrived before yielding to the loop, so that
+                    # a burst is applied at once and the window repaints once for it.
+                    while not rpc.events.empty():
+                        self._deliver(rpc.events.get_nowait())
                     continue
                 getter.cancel()
                 while not rpc.events.empty():
-                    self.listener.event(rpc.events.get_nowait())
+                    self._deliver(rpc.events.get_nowait())
                 if rpc.close_code == CLOSE_REVOKED:
                     raise FatalError("invalid_token", rpc.close_reason or "signed out")
                 return

@@ -34,15 +34,29 @@ class Notifier(QObject):
         self._repeat = QTimer(self)
         self._repeat.setInterval(REPEAT_SECONDS * 1000)
         self._repeat.timeout.connect(self._remind)
+        self._priority: set[str] = set()
+        self._follow_priority(Change("reset"))
         session.store.observe(self._on_change)
 
     def _waiting_priority(self) -> int:
+        return len(self._priority)
+
+    def _follow_priority(self, change: Change) -> None:
+        """Keep the set of my priority conversations in step with one change (no scan)."""
         store = self.session.store
         me = store.me.id if store.me else None
-        return sum(1 for c in store.conversations.values()
-                   if c.state == "priority" and c.assigned_to == me)  # fmt: skip
+        if change.kind == "reset":
+            self._priority = {c.id for c in store.conversations.values()
+                              if c.state == "priority" and c.assigned_to == me}  # fmt: skip
+        elif change.kind.startswith("conversation_") and change.key is not None:
+            conv = store.conversations.get(change.key)
+            if conv is not None and conv.state == "priority" and conv.assigned_to == me:
+                self._priority.add(change.key)
+            else:
+                self._priority.discard(change.key)
 
     def _on_change(self, change: Change) -> None:
+        self._follow_priority(change)
         if change.kind == "notification" and isinstance(change.detail, Notification):
             note = change.detail
             if note.kind in ALERT_KINDS:

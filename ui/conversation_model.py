@@ -68,6 +68,9 @@ class ConversationListModel(QAbstractListModel):
         self._keys: list[tuple[float, str]] = []
         # Each row's sort key by conversation id: finding a row is a bisection, not a scan.
         self._key_of: dict[str, tuple[float, str]] = {}
+        # Unread per row and their sum, kept in step with each change (no recount per event).
+        self._unread_of: dict[str, int] = {}
+        self._unread_total = 0
         self._rebuild()
         self._unobserve = store.observe(self._on_change)
 
@@ -86,6 +89,9 @@ class ConversationListModel(QAbstractListModel):
             c.id: _key(c) for c in self._store.conversations.values() if self._accept(c, me)
         }
         self._keys = sorted(self._key_of.values())
+        convs = self._store.conversations
+        self._unread_of = {cid: convs[cid].unread for cid in self._key_of}
+        self._unread_total = sum(self._unread_of.values())
 
     def _row_of(self, conv_id: str) -> int | None:
         key = self._key_of.get(conv_id)
@@ -108,6 +114,7 @@ class ConversationListModel(QAbstractListModel):
             self.beginRemoveRows(QModelIndex(), row, row)
             del self._keys[row]
             del self._key_of[conv_id]
+            self._unread_total -= self._unread_of.pop(conv_id, 0)
             self.endRemoveRows()
         elif row is None and wanted and conv is not None:
             key = _key(conv)
@@ -115,8 +122,13 @@ class ConversationListModel(QAbstractListModel):
             self.beginInsertRows(QModelIndex(), at, at)
             self._keys.insert(at, key)
             self._key_of[conv_id] = key
+            self._unread_of[conv_id] = conv.unread
+            self._unread_total += conv.unread
             self.endInsertRows()
         elif row is not None:
+            if conv is not None:
+                self._unread_total += conv.unread - self._unread_of.get(conv_id, 0)
+                self._unread_of[conv_id] = conv.unread
             index = self.index(row)
             self.dataChanged.emit(index, index)
 
@@ -139,9 +151,8 @@ class ConversationListModel(QAbstractListModel):
         return self._keys[row][1]
 
     def unread(self) -> int:
-        """Unread messages over the pane's conversations."""
-        convs = self._store.conversations
-        return sum(convs[cid].unread for _, cid in self._keys if cid in convs)
+        """Unread messages over the pane's conversations (kept up to date, not recounted)."""
+        return self._unread_total
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """What a view shows for a row."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QLabel,
@@ -67,14 +67,19 @@ class MainWindow(QMainWindow):
         for pane in self.panes.values():
             pane.conversation_picked.connect(self.view.open)
             model = pane.model
-            model.rowsInserted.connect(self._update_counts)
-            model.rowsRemoved.connect(self._update_counts)
-            model.dataChanged.connect(self._update_counts)
-            model.modelReset.connect(self._update_counts)
+            model.rowsInserted.connect(self._counts_later)
+            model.rowsRemoved.connect(self._counts_later)
+            model.dataChanged.connect(self._counts_later)
+            model.modelReset.connect(self._counts_later)
         self.view.contact_opened.connect(self.contact.load)
         self.view.failed.connect(self._show_error)
         self.presence.failed.connect(self._show_error)
 
+        # Tab labels and the title follow a burst of changes once per frame, not once per change.
+        self._counts_timer = QTimer(self)
+        self._counts_timer.setSingleShot(True)
+        self._counts_timer.setInterval(16)
+        self._counts_timer.timeout.connect(self._update_counts)
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(self.tabs)
         split.addWidget(self.view)
@@ -107,7 +112,11 @@ class MainWindow(QMainWindow):
 
     def _on_change(self, change: Change) -> None:
         if change.kind in ("reset", "presence_changed"):
-            self._update_counts()
+            self._counts_later()
+
+    def _counts_later(self) -> None:
+        if not self._counts_timer.isActive():
+            self._counts_timer.start()
 
     def _update_counts(self) -> None:
         for i, pane in enumerate(self.panes.values()):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -90,3 +91,32 @@ def test_a_changed_row_is_repainted_in_place(qapp: object) -> None:
     assert changed == [1]
     assert shared.data(shared.index(1), Role.Unread) == 5
     assert shared.unread() == 6
+
+
+def test_unread_totals_follow_every_change_without_a_recount(qapp: object) -> None:
+    """Each pane's unread total, kept up to date change by change, always equals a recount of
+    its rows, through inserts, unread changes, moves between panes, removals and a reset."""
+    rng = random.Random(7)
+    store = Store()
+    store.apply_sync(snapshot(conv("a", "shared"), conv("b", "claimed", "me")))
+    panes = [ConversationListModel(store, accept) for accept in (in_shared, in_mine, in_priority)]
+
+    def recount(model: ConversationListModel) -> int:
+        ids = [model.conversation_id(row) for row in range(model.rowCount())]
+        return sum(store.conversations[cid].unread for cid in ids)
+
+    for step in range(300):
+        cid = f"c{rng.randrange(12)}"
+        if rng.random() < 0.15:
+            store.apply_event("conversation.removed", {"conversation_id": cid, "reason": "x"})
+        else:
+            state = rng.choice(["shared", "claimed", "priority"])
+            data = conv(cid, state, "me" if state != "shared" else None, minute=step % 50)
+            data["unread"] = rng.randrange(5)
+            upsert(store, data)
+        if step == 150:
+            store.apply_sync(
+                snapshot(*(c.model_dump(mode="json") for c in store.conversations.values()))
+            )
+        for model in panes:
+            assert model.unread() == recount(model)

@@ -49,7 +49,7 @@ async def test_priority_shows_only_in_its_agents_window_then_in_every_shared_pan
     model = ana.panes["priority"].model
     seconds = model.data(model.index(0), Role.SecondsToShare)
     assert 0 < seconds <= 300
-    assert "1 priority" in ana.windowTitle()
+    await until(lambda: "1 priority" in ana.windowTitle())
     await asyncio.sleep(0.2)
     assert counts(ben) == {"priority": 0, "shared": 0, "mine": 0}
     await desk.harness.advance(301)
