@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import (
+    app_burst,
     command_cost,
     durable_inbound,
     fanout,
@@ -37,5 +38,6 @@ if __name__ == "__main__":
     rows += asyncio.run(fanout.main())
     asyncio.run(import_contacts.main())
     pane_scroll.main()
+    rows += app_burst.main()
     RESULTS.write_text(json.dumps({"machine": _machine(), "rows": rows}, indent=2) + "\n")
     print(f"wrote {RESULTS}")
