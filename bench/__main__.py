@@ -17,6 +17,7 @@ from bench import (
     import_contacts,
     pane_scroll,
     server_throughput,
+    startup,
 )
 
 RESULTS = Path(__file__).with_name("results.json")
@@ -36,6 +37,7 @@ if __name__ == "__main__":
     rows += asyncio.run(durable_inbound.main())
     rows += asyncio.run(command_cost.main())
     rows += asyncio.run(fanout.main())
+    rows += asyncio.run(startup.main())
     asyncio.run(import_contacts.main())
     pane_scroll.main()
     rows += app_burst.main()
