@@ -19,10 +19,16 @@ from inbox_protocol import MAX_FRAME_BYTES
 from routing_server.auth import SlidingWindow
 from routing_server.connection import Connection, ConnectionLimits, broadcast_text
 from routing_server.core import Core, CoreOptions
+from routing_server.dispatcher import check_admitted
+from routing_server.login_gate import LoginGate
 from routing_server.mailer import MailConfig, Mailer
 from routing_server.storage.base import Storage
 
 log = logging.getLogger(__name__)
+
+
+# Seconds a closing connection waits for the client's close frame before cutting it.
+CLOSE_TIMEOUT = 1.5
 
 
 @dataclass
@@ -32,6 +38,7 @@ class ServerContext:
     core: Core
     limits: ConnectionLimits
     login_failures: SlidingWindow = field(default_factory=lambda: SlidingWindow(5, 60.0))
+    logins: LoginGate = field(default_factory=LoginGate)
     connections: set[Connection] = field(default_factory=set)
     background: set[asyncio.Task[None]] = field(default_factory=set)
 
@@ -86,6 +93,7 @@ class RoutingServer:
             core.mailer = Mailer(config.mail)
         # Subscribers are connections here: frames go straight to idle sockets in one pass.
         core.broadcast = broadcast_text  # type: ignore[assignment]
+        core.admit = check_admitted
         await core.start()
         ctx = ServerContext(core=core, limits=config.limits)
 
@@ -101,12 +109,17 @@ class RoutingServer:
             max_size=config.max_frame_bytes,
             ping_interval=20,
             ping_timeout=20,
+            # A client that does not answer a close frame is cut after this long (shutdown
+            # must not wait on silent clients).
+            close_timeout=CLOSE_TIMEOUT,
             compression=None,
         )
         return cls(ctx, ws_server, "wss" if tls else "ws", config.host)
 
     async def close(self) -> None:
-        """Close every connection with 1001, then stop the core and the storage."""
+        """Stop dispatching, close every connection with 1001, then stop the core and storage."""
+        for conn in list(self.ctx.connections):
+            conn.closed = True  # nothing more is dispatched; commands under way finish
         self._ws_server.close(close_connections=True)
         await self._ws_server.wait_closed()
         for task in list(self.ctx.background):
@@ -115,6 +128,7 @@ class RoutingServer:
                 await task
         await self.ctx.core.stop()
         await self.ctx.core.storage.close()
+        self.ctx.logins.close()
 
 
 def _tls_context(cert: Path | None, key: Path | None) -> ssl.SSLContext | None:

@@ -250,6 +250,12 @@ async def _serve(args: argparse.Namespace, db: Path) -> int:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("websockets").setLevel(logging.WARNING)
+    # Handled from the very start: a SIGTERM during start-up, or right after "listening on",
+    # stops the server cleanly; later ones while it stops change nothing.
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
     storage = SqlStorage.sqlite(db)
     mail = MailConfig(args.smtp_host, args.smtp_port, args.smtp_from) if args.smtp_host else None
     config = ServerConfig(
@@ -261,10 +267,6 @@ async def _serve(args: argparse.Namespace, db: Path) -> int:
         await storage.close()
     server = await RoutingServer.start(storage, config)
     print(f"listening on {server.url}", flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
     traffic: asyncio.Task[None] | None = None
     if args.demo:
         _print_demo_accounts(passwords)
@@ -275,6 +277,11 @@ async def _serve(args: argparse.Namespace, db: Path) -> int:
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await traffic
     await server.close()
+    # Closing the loop would put back the default handlers: until the process exits, ignore
+    # further signals instead, rather than let one kill an orderly exit (143).
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.remove_signal_handler(sig)
+        signal.signal(sig, signal.SIG_IGN)
     return 0
 
 

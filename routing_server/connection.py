@@ -1,5 +1,12 @@
-"""One client connection: hello, the authentication deadline, the receive loop and a capped
-outgoing queue. Everything it does on behalf of the client goes through the dispatcher."""
+"""One client connection: hello, the authentication deadline, the receive loop and an outgoing
+queue capped in bytes. Everything it does on behalf of the client goes through the dispatcher.
+
+Backpressure, not cuts: while more than `queue_high_water` bytes wait to be sent to a client,
+its requests are not read (a client sending a burst gets every answer, at the pace it reads
+them). Only a client that stops reading while events keep coming for it reaches `queue_cap`,
+and is then disconnected. A closing connection dispatches nothing more, but keeps reading, so
+that it sees the client's reply to its close frame at once.
+"""
 
 from __future__ import annotations
 
@@ -31,7 +38,10 @@ class ConnectionLimits:
     """Per-connection limits (tests shorten them)."""
 
     auth_timeout: float = 10.0
-    max_queued_frames: int = 1000
+    # Bytes queued for a client: above the high-water mark its requests wait; above the cap it
+    # is disconnected (it is not reading at all).
+    queue_high_water: int = 1024 * 1024
+    queue_cap: int = 16 * 1024 * 1024
     # Bytes the operating system may hold unsent for a client before it counts as not reading.
     max_unsent_bytes: int = 4 * 1024 * 1024
     request_rate: float = 50.0
@@ -51,7 +61,11 @@ class Connection:
         self.synced = False
         self.closed = False
         limits = ctx.limits
-        self._queue: asyncio.Queue[str] = asyncio.Queue(limits.max_queued_frames)
+        self._out: deque[str] = deque()
+        self._out_bytes = 0
+        self._out_ready = asyncio.Event()
+        self._below_high_water = asyncio.Event()
+        self._below_high_water.set()
         self._bucket = TokenBucket(limits.request_rate, limits.request_burst)
         self._bad: deque[float] = deque()
         self._close_with = (1000, "")
@@ -59,6 +73,12 @@ class Connection:
         self.subscriptions: dict[str, Callable[[], None]] = {}
         self._closing = False
         self._sending = False
+
+    @property
+    def source(self) -> str:
+        """The client's network address (logins are bounded per source)."""
+        remote = self.ws.remote_address
+        return str(remote[0]) if remote else "unknown"
 
     @property
     def authenticated(self) -> bool:
@@ -75,9 +95,11 @@ class Connection:
         self.ctx.connections.add(self)
         try:
             async for frame in self.ws:
-                await dispatch(self, frame)
                 if self.closed:
-                    break
+                    continue  # closing: read on only to see the client's close reply
+                await dispatch(self, frame)
+                # Backpressure: read the next request once the client has caught up.
+                await self._below_high_water.wait()
         except ConnectionClosed:
             pass
         finally:
@@ -126,20 +148,36 @@ class Connection:
     # -- sending ------------------------------------------------------------------------------
 
     def send(self, text: str) -> None:
-        """Queue a frame; a client too far behind is disconnected rather than buffered."""
+        """Queue a frame; a client that stops reading is disconnected rather than buffered."""
         if self.closed:
             return
-        try:
-            self._queue.put_nowait(text)
-        except asyncio.QueueFull:
-            log.warning("dropping a connection that stays %d frames behind", self._queue.qsize())
+        self._enqueue(text)
+        if self._out_bytes > self.ctx.limits.queue_cap:
+            log.warning("dropping a connection %d bytes behind", self._out_bytes)
             self.drop()
+
+    def _enqueue(self, text: str) -> None:
+        self._out.append(text)
+        self._out_bytes += len(text)
+        if self._out_bytes > self.ctx.limits.queue_high_water:
+            self._below_high_water.clear()
+        self._out_ready.set()
+
+    def _dequeue(self) -> str | None:
+        if not self._out:
+            self._out_ready.clear()
+            return None
+        text = self._out.popleft()
+        self._out_bytes -= len(text)
+        if self._out_bytes <= self.ctx.limits.queue_high_water // 2:
+            self._below_high_water.set()
+        return text
 
     send_text = send
 
     def _writable_now(self) -> bool:
         """Whether a frame may go straight to the socket, keeping every frame in order."""
-        if self.closed or self._sending or not self._queue.empty():
+        if self.closed or self._sending or self._out:
             return False
         unsent = self.ws.transport.get_write_buffer_size()
         return bool(unsent < self.ctx.limits.max_unsent_bytes)
@@ -168,11 +206,9 @@ class Connection:
         self.closed = True
         self._close_with = (code, reason)
         self._closing = True
-        try:
-            self._queue.put_nowait(_CLOSE)
-        except asyncio.QueueFull:
-            self._drop_queue()
-            self._queue.put_nowait(_CLOSE)
+        if self._out_bytes > self.ctx.limits.queue_high_water:
+            self._drop_queue()  # far behind: close now rather than after the backlog
+        self._enqueue(_CLOSE)
 
     def drop(self) -> None:
         """Disconnect at once, without waiting for queued frames (the client is not reading)."""
@@ -189,13 +225,17 @@ class Connection:
         self.ws.transport.abort()
 
     def _drop_queue(self) -> None:
-        while not self._queue.empty():
-            self._queue.get_nowait()
+        self._out.clear()
+        self._out_bytes = 0
+        self._below_high_water.set()
 
     async def _send_loop(self) -> None:
         try:
             while True:
-                text = await self._queue.get()
+                await self._out_ready.wait()
+                text = self._dequeue()
+                if text is None:
+                    continue
                 if text is _CLOSE:
                     await self.ws.close(*self._close_with)
                     return
@@ -209,6 +249,10 @@ class Connection:
                 del text
         except ConnectionClosed:
             self.closed = True
+        finally:
+            # Nothing more will be sent: a receive loop held back by backpressure goes on (and
+            # ends, since the connection is closed).
+            self._below_high_water.set()
 
     # -- limits -------------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from routing_server.engine.conversations import set_delivery
 from routing_server.engine.model import Contact, Conversation, Presence, User
 from routing_server.engine.state import State
 from routing_server.engine.tx import Changes, Tx
+from routing_server.engine.visibility import can_see
 from routing_server.group_commit import GroupCommit, Pending
 from routing_server.mailer import Mailer
 from routing_server.retries import RetryCheck, SeenMessages
@@ -73,6 +74,9 @@ class Core:
         self.team_load = TeamLoadHub(lambda: self.state, self.clock)
         self.mailer: Mailer | None = None
         self._mail_tasks: set[asyncio.Task[None]] = set()
+        # Called under the writer lock before each command: raises to refuse it (the server
+        # refuses commands of connections that closed while they waited).
+        self.admit: Callable[[], None] = lambda: None
         # How one frame reaches many subscribers; the server installs a socket-level broadcast.
         self.broadcast: Callable[[list[Subscriber], str], None] = _send_each
         self.group = GroupCommit(self._write_batch, self._after_batch, self._restore)
@@ -118,6 +122,7 @@ class Core:
         """Run one command: the engine under the writer lock, then wait for its group commit."""
         pending: Pending | None = None
         async with self.lock:
+            self.admit()
             engine = self.running_engine
             tx = engine.begin(self.clock())
             try:
@@ -241,15 +246,34 @@ class Core:
                 del conversations[conv_id]
         self._loaded_closed.clear()
 
-    async def conversation_for_write(self, tx: Tx, conversation_id: str) -> Conversation | None:
-        """The conversation, loading a closed one into the state for this command."""
+    async def conversation_for_write(
+        self, tx: Tx, conversation_id: str, user: User | None = None
+    ) -> Conversation | None:
+        """The conversation, loading a closed one into the state for this command.
+
+        With `user`, one the user may not see costs the same storage read as one that does not
+        exist, so that the time to answer `not_found` tells nothing about hidden conversations.
+        """
         conv = tx.state.conversations.get(conversation_id)
+        if conv is not None and user is not None and not can_see(user, conv):
+            await self.storage.load_conversation(conversation_id)
         if conv is None:
             conv = await self.storage.load_conversation(conversation_id)
             if conv is not None:
                 tx.state.add_conversation(conv)
                 self._loaded_closed.add(conv.id)
         return conv
+
+    async def visible_conversation(self, user: User, conversation_id: str) -> Conversation | None:
+        """The conversation if `user` may see it, else None (hidden or nonexistent alike, with
+        the same storage read for both)."""
+        await self.durable()
+        conv = self.running_engine.state.conversations.get(conversation_id)
+        if conv is not None and can_see(user, conv):
+            return conv
+        stored = await self.storage.load_conversation(conversation_id)
+        found = conv or stored
+        return found if found is not None and can_see(user, found) else None
 
     async def conversation_for_read(self, conversation_id: str) -> Conversation | None:
         """The conversation from memory, or a closed one from storage (once durable)."""

@@ -7,6 +7,7 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
@@ -65,8 +66,22 @@ def caller(conn: Connection) -> User:
     return user
 
 
+# The connection whose request is being handled, so that a write can refuse to run for a
+# connection that closed (logout elsewhere, account disabled) while the request waited.
+_current: ContextVar[Connection | None] = ContextVar("current_connection", default=None)
+
+
+def check_admitted() -> None:
+    """Refuse to change anything for a connection that is closing (called under the lock)."""
+    conn = _current.get()
+    if conn is not None and conn.closed:
+        raise EngineError("unauthenticated", "the session has ended")
+
+
 async def dispatch(conn: Connection, frame: str | bytes) -> None:
-    """Handle one frame from a client: exactly one result goes back."""
+    """Handle one frame from a client: exactly one result goes back (none once it is closing)."""
+    if conn.closed:
+        return
     now = time.monotonic()
     if isinstance(frame, bytes):
         conn.bad_frame(now)
@@ -74,7 +89,9 @@ async def dispatch(conn: Connection, frame: str | bytes) -> None:
         return
     try:
         obj = json.loads(frame)
-    except ValueError:
+    except (ValueError, RecursionError):
+        # RecursionError: nested deeper than the parser goes (a few thousand levels); no
+        # request is nested more than a few levels, so such a frame is malformed, nothing more.
         obj = None
     request_id = obj.get("id") if isinstance(obj, dict) else None
     kind = obj.get("type") if isinstance(obj, dict) else None
@@ -92,6 +109,10 @@ async def dispatch(conn: Connection, frame: str | bytes) -> None:
     if not conn.allow_request(now):
         conn.send_error(request_id, "rate_limited", "too many requests; slow down")
         return
+    if not conn.authenticated and kind not in PUBLIC_COMMANDS:
+        # Before authentication only login, auth and ping exist, whatever else is sent.
+        conn.send_error(request_id, "unauthenticated", "log in or authenticate first")
+        return
     if kind not in p.COMMANDS or kind not in ROUTES:
         conn.bad_frame(now)
         conn.send_error(request_id, "bad_request", f"type: unknown command {kind!r}")
@@ -107,6 +128,7 @@ async def dispatch(conn: Connection, frame: str | bytes) -> None:
 
 async def _run(conn: Connection, route: _Route, request: p.Request) -> None:
     kind = request.type  # type: ignore[attr-defined]
+    token = _current.set(conn)
     try:
         if not conn.authenticated and kind not in PUBLIC_COMMANDS:
             raise EngineError("unauthenticated", "log in or authenticate first")
@@ -128,6 +150,8 @@ async def _run(conn: Connection, route: _Route, request: p.Request) -> None:
     else:
         if result is not None:
             conn.send_result(request.id, result)
+    finally:
+        _current.reset(token)
 
 
 def _describe(exc: ValidationError) -> str:

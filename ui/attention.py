@@ -38,6 +38,11 @@ class Notifier(QObject):
         self._follow_priority(Change("reset"))
         session.store.observe(self._on_change)
 
+    @property
+    def reminding(self) -> bool:
+        """Whether the reminder for waiting priority work is running."""
+        return self._repeat.isActive()
+
     def _waiting_priority(self) -> int:
         return len(self._priority)
 

@@ -166,13 +166,14 @@ def close(tx: Tx, user: User, conversation_id: str) -> Conversation:
     if conv.assigned_to != user.id and not user.is_staff:
         raise EngineError("forbidden", "only the owner or a supervisor can close it")
     tx.touch(conv)
+    closed_from = conv.state
     conv.state = "closed"
     conv.assigned_to = conv.assigned_to or user.id
     conv.share_at = None
     conv.wait_until = None
     conv.updated_at = tx.now
     tx.state.reindex(conv)
-    tx.timeline(conv, "closed", None, user.id)
+    tx.timeline(conv, "closed", None, user.id, **{"from": closed_from})
     return conv
 
 

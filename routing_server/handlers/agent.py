@@ -13,7 +13,6 @@ from routing_server.engine import conversations as conv_cmd
 from routing_server.engine import presence
 from routing_server.engine.errors import not_found
 from routing_server.engine.model import Conversation
-from routing_server.engine.visibility import can_see
 
 
 @command("set_presence")
@@ -30,8 +29,8 @@ async def handle_get_conversation(conn: Connection, req: p.GetConversation) -> d
     """A conversation, a page of its messages (oldest first) and its routing timeline."""
     core = conn.ctx.core
     user = caller(conn)
-    conv = await core.conversation_for_read(req.conversation_id)
-    if conv is None or not can_see(user, conv):
+    conv = await core.visible_conversation(user, req.conversation_id)
+    if conv is None:
         raise not_found()
     messages, has_more = await core.storage.messages_page(conv.id, req.before_message_id, req.limit)
     timeline = await core.storage.timeline(conv.id)
@@ -52,8 +51,9 @@ async def _on_conversation(
     """Run an engine command on one conversation (closed ones loaded) and return it."""
     core = conn.ctx.core
     async with core.write() as tx:
-        await core.conversation_for_write(tx, conversation_id)
-        conv = command(tx, caller(conn), conversation_id, *args)
+        user = caller(conn)
+        await core.conversation_for_write(tx, conversation_id, user)
+        conv = command(tx, user, conversation_id, *args)
         # Rendered inside the write: a closed conversation leaves memory when it ends.
         return {"conversation": wire.dump(wire.conversation(core.state, conv))}
 
@@ -80,7 +80,7 @@ async def handle_send_message(conn: Connection, req: p.SendMessage) -> dict[str,
         earlier = await retry.confirm()
         if earlier is not None:
             return {"message": wire.dump(wire.message(earlier))}
-        await core.conversation_for_write(tx, req.conversation_id)
+        await core.conversation_for_write(tx, req.conversation_id, user)
         message = conv_cmd.send_message(tx, user, req.conversation_id, req.body, req.client_msg_id)
     return {"message": wire.dump(wire.message(message))}
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import inbox_protocol as p
@@ -20,8 +19,8 @@ async def handle_login(conn: Connection, req: p.Login) -> dict[str, Any]:
     if ctx.login_failures.exceeded(req.username, now):
         raise EngineError("rate_limited", "too many failed logins; wait a minute")
     creds = await ctx.core.storage.credentials(req.username)
-    ok = await asyncio.to_thread(
-        auth.verify_password, creds.password_hash if creds else None, req.password
+    ok = await ctx.logins.run(
+        conn.source, auth.verify_password, creds.password_hash if creds else None, req.password
     )
     if not ok or creds is None:
         ctx.login_failures.hit(req.username, now)
@@ -31,7 +30,7 @@ async def handle_login(conn: Connection, req: p.Login) -> dict[str, Any]:
     if user is None or user.disabled:
         raise EngineError("forbidden", "this account is disabled")
     if creds.password_hash and auth.needs_rehash(creds.password_hash):
-        new_hash = await asyncio.to_thread(auth.hash_password, req.password)
+        new_hash = await ctx.logins.run(conn.source, auth.hash_password, req.password)
         await ctx.core.storage.set_password_hash(user.id, new_hash)
     token, token_hash = auth.new_token()
     expires = now + auth.TOKEN_LIFETIME

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QIcon, QKeyEvent
 
-from inbox_protocol import Notification
+from sync.outbox import Outbox
+from sync.session import SyncSession
+from sync.store import Store
 from tests.app.conftest import Desk
 from tests.server.harness import until
+from ui.attention import Notifier
 from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.qt
@@ -80,7 +84,32 @@ async def test_auto_away_and_back_on_input(desk: Desk) -> None:
     await until(lambda: ben.store.team[ana_id].status == "online")
 
 
-def test_notifications_are_typed(qapp: object) -> None:
-    """Notification payloads parse into the protocol model the notifier reads."""
-    note = Notification.model_validate({"kind": "priority_routed", "title": "t", "body": "b"})
-    assert note.conversation_id is None
+def test_the_notifier_alerts_on_alert_kinds_and_ignores_the_rest(
+    qapp: object, tmp_path: Path
+) -> None:
+    """A priority notification is shown and starts the reminder; a kind that is not an alert is
+    not shown; the reminder stops once no priority conversation waits."""
+    store = Store()
+    session = SyncSession("ws://127.0.0.1:9", "t", store, Outbox(tmp_path / "o.db"))
+    notifier = Notifier(session, QIcon())
+    me = {"id": "me", "username": "me", "display_name": "Me", "email": None, "role": "agent",
+          "team_ids": ["support"], "max_open": 5}  # fmt: skip
+    at = "2026-11-23T14:00:00Z"
+    conv = {"id": "cv1", "team_id": "support", "channel": "sms",
+            "contact": {"id": "ct1", "name": "Maria", "handle": "+1"}, "state": "priority",
+            "assigned_to": "me", "share_at": at, "routing": {"reason": "dedicated_available",
+            "at": at}, "last_message": None, "unread": 1, "created_at": at,
+            "updated_at": at}  # fmt: skip
+    store.apply_sync({"mode": "snapshot", "seq": 1, "snapshot": {
+        "me": me, "presence": {"status": "online", "since": at}, "settings": {},
+        "conversations": [], "team": []}})  # fmt: skip
+    store.apply_event("notification", {"kind": "something_else", "title": "x", "body": "y"})
+    assert notifier.shown == []
+    store.apply_event("conversation.upsert", {"conversation": conv})
+    store.apply_event("notification", {"kind": "priority_routed", "title": "Maria wrote",
+                                       "body": "Hi", "conversation_id": "cv1"})  # fmt: skip
+    assert [n.title for n in notifier.shown] == ["Maria wrote"]
+    assert notifier.reminding
+    store.apply_event("conversation.upsert",
+                      {"conversation": {**conv, "state": "claimed", "share_at": None}})  # fmt: skip
+    assert not notifier.reminding

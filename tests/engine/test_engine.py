@@ -45,10 +45,11 @@ def engine() -> Engine:
 
 
 def run(engine: Engine, clock: FakeClock, fn, *args):  # type: ignore[no-untyped-def]
-    """Run one command in its own transaction; returns (result, changes)."""
+    """Run one command in its own transaction, as the server does (settle included); returns
+    (result, changes)."""
     tx = engine.begin(clock.now)
     result = fn(tx, *args)
-    return result, tx.finish()
+    return result, engine.end(tx)
 
 
 def events(changes: Changes, name: str) -> list[tuple[object, frozenset[str]]]:

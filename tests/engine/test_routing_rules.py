@@ -125,7 +125,10 @@ def test_time_to_share_hands_it_to_the_team(world: World) -> None:
     assert conv.state == "priority"
     changes = world.advance(0.1)
     assert (conv.state, conv.reason) == ("shared", "time_to_share_elapsed")
-    assert changes is world.last
+    upserts = [e.audience for e in changes.events if e.name == "conversation.upsert"]
+    assert upserts
+    assert upserts[-1] >= {"a0", "a1", "a2"}
+    assert not [e for e in changes.events if e.name == "conversation.removed"]
 
 
 def test_time_to_share_does_not_fire_with_sharing_off(world: World) -> None:

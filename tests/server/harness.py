@@ -42,11 +42,13 @@ class Harness:
     _external: int = 0
 
     async def advance(self, seconds: float) -> None:
-        """Move the fake clock on and let the server's timer fire what fell due."""
+        """Move the fake clock on and fire what fell due (as the server's timer would), then
+        re-arm the timer for the next deadline."""
         assert self.clock is not None, "start the harness with a fake clock"
         self.clock.now += seconds
+        async with self.server.core.write():
+            pass  # beginning a write fires every deadline that is due
         self.server.core.poke()
-        await asyncio.sleep(0.05)
 
     async def stop(self) -> None:
         """Stop the server (closing every client); `start` brings it back on the same port."""

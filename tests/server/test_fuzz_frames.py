@@ -8,14 +8,14 @@ import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from websockets.sync.client import ClientConnection, connect
 
-from inbox_protocol import COMMANDS, Result
+from inbox_protocol import COMMANDS, ErrorCode, Result
 from routing_server.connection import ConnectionLimits
 from tests.server.harness import Harness, start_harness
 
@@ -122,4 +122,62 @@ def test_every_frame_gets_a_clean_result(
     while True:
         pong = json.loads(ws.recv(timeout=10))
         if pong["type"] == "result" and pong["id"] == 99:
+            break
+
+
+def _nested(depth: int, kind: str) -> str:
+    """JSON text nested `depth` levels deep in lists or objects."""
+    if kind == "list":
+        return "[" * depth + "]" * depth
+    return '{"a":' * depth + "1" + "}" * depth
+
+
+def _nested_request(depth: int, kind: str, command: str) -> str:
+    """A request whose `body` is nested `depth` levels deep."""
+    return f'{{"id":5,"type":"{command}","body":{_nested(depth, kind)}}}'
+
+
+depths = st.integers(min_value=1, max_value=20_000)
+hostile = (
+    st.builds(_nested, depths, st.sampled_from(["list", "dict"]))
+    | st.builds(
+        _nested_request,
+        depths,
+        st.sampled_from(["list", "dict"]),
+        st.sampled_from(["ping", "send_message", "search_contacts", "no_such"]),
+    )
+    | st.builds(
+        lambda size, command: json.dumps(
+            {"id": 6, "type": command, "query": "q" * size, "body": "b" * size}
+        ),
+        st.integers(min_value=0, max_value=400_000),
+        st.sampled_from(["ping", "search_contacts", "send_message"]),
+    )
+)
+
+
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(frame=hostile)
+def test_nested_and_oversized_structures_get_a_documented_answer(
+    live: tuple[ThreadedServer, ClientConnection], frame: str
+) -> None:
+    """Deeply nested or very large (but under 1 MiB) frames each get a result with a documented
+    error code, never `internal`, and the connection stays open."""
+    _, ws = live
+    ws.send(frame)
+    while True:
+        reply = json.loads(ws.recv(timeout=10))
+        if reply["type"] == "result":
+            break
+    result = Result.model_validate(reply)
+    if not result.ok:
+        assert result.error is not None
+        assert result.error.code in get_args(ErrorCode), result.error
+        assert result.error.code != "internal", (frame[:80], result)
+    ws.send(json.dumps({"id": 98, "type": "ping"}))
+    while True:
+        pong = json.loads(ws.recv(timeout=10))
+        if pong["type"] == "result" and pong["id"] == 98:
             break

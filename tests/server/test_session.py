@@ -247,8 +247,14 @@ async def test_requests_are_rate_limited_per_connection(tmp_path: Path) -> None:
 
 
 async def test_a_client_that_stays_behind_is_dropped(tmp_path: Path) -> None:
-    """A client that stops reading is disconnected once its outgoing queue is full."""
-    limits = ConnectionLimits(max_queued_frames=8, request_rate=10_000, request_burst=10_000)
+    """A client that stops reading is disconnected once the bytes queued for it pass the cap."""
+    limits = ConnectionLimits(
+        queue_high_water=16_384,
+        queue_cap=65_536,
+        max_unsent_bytes=16_384,
+        request_rate=10_000,
+        request_burst=10_000,
+    )
     h = await start_harness(tmp_path, limits)
     try:
         slow_id = await h.add_user("slow")
