@@ -73,6 +73,8 @@ class Connection:
         self.subscriptions: dict[str, Callable[[], None]] = {}
         self._closing = False
         self._sending = False
+        # Events that arrive while a sync result is prepared wait here, to follow the result.
+        self._held: list[str] | None = None
 
     @property
     def source(self) -> str:
@@ -173,11 +175,27 @@ class Connection:
             self._below_high_water.set()
         return text
 
-    send_text = send
+    def send_text(self, text: str) -> None:
+        """Queue an event frame (held back while a sync result is being prepared)."""
+        if self._held is not None:
+            self._held.append(text)
+        else:
+            self.send(text)
+
+    def hold_events(self) -> None:
+        """Start receiving events, holding them until `release_events` (a sync is prepared)."""
+        self._held = []
+        self.synced = True
+
+    def release_events(self) -> None:
+        """Send the events held while the sync result was prepared, after it."""
+        held, self._held = self._held or [], None
+        for text in held:
+            self.send(text)
 
     def _writable_now(self) -> bool:
         """Whether a frame may go straight to the socket, keeping every frame in order."""
-        if self.closed or self._sending or self._out:
+        if self.closed or self._sending or self._out or self._held is not None:
             return False
         unsent = self.ws.transport.get_write_buffer_size()
         return bool(unsent < self.ctx.limits.max_unsent_bytes)

@@ -68,7 +68,11 @@ def settings(s: Settings) -> p.Settings:
 
 def conversation(state: State, c: Conversation) -> p.Conversation:
     """A Conversation object, with its contact as the state knows it now."""
-    contact = state.contacts.get(c.contact_id)
+    return conversation_with(c, state.contacts.get(c.contact_id))
+
+
+def conversation_with(c: Conversation, contact: Contact | None) -> p.Conversation:
+    """A Conversation object with the given contact (a copy taken earlier, for snapshots)."""
     last = c.last_message
     return p.Conversation(
         id=c.id,

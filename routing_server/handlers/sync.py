@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+from dataclasses import dataclass
 from typing import Any
 
 import inbox_protocol as p
@@ -9,28 +11,33 @@ from routing_server import wire
 from routing_server.connection import Connection
 from routing_server.core import Core, event_frame
 from routing_server.dispatcher import caller, command
-from routing_server.engine.model import User
+from routing_server.engine.model import Contact, Conversation, User
 from routing_server.engine.visibility import can_see
 from routing_server.storage.base import StoredEvent
 
 
 @command("sync", min_role=None)
 async def handle_sync(conn: Connection, req: p.Sync) -> None:
-    """Reply under the writer lock, so that every later event has a higher seq than the reply."""
+    """A delta or a snapshot as of one seq, sent before any later event.
+
+    The writer lock is held only to fix that seq and to copy what the snapshot shows; it is
+    rendered without the lock, while events committed meanwhile are held for this connection
+    and pushed right after the result.
+    """
     core = conn.ctx.core
     user = caller(conn)
-    pending: list[str] = []
+    result: dict[str, Any] | None = None
+    view: SnapshotView | None = None
     async with core.lock:
         # Everything applied before the lock was taken is on disk, and pushed, first.
         await core.durable()
-        state = core.state
-        result: dict[str, Any] | None = None
-        if req.since is not None and req.since <= state.last_seq:
+        seq = core.state.last_seq
+        if req.since is not None and req.since <= seq:
             events = await core.storage.events_since(req.since, core.options.delta_limit)
             if events is not None:
                 result = {
                     "mode": "delta",
-                    "seq": state.last_seq,
+                    "seq": seq,
                     "events": [
                         {"event": e.name, "seq": e.seq, "data": e.data}
                         for e in events
@@ -38,20 +45,39 @@ async def handle_sync(conn: Connection, req: p.Sync) -> None:
                     ],
                 }
         if result is None:
-            result = {"mode": "snapshot", "seq": state.last_seq, "snapshot": snapshot(core, user)}
+            view = capture(core, user)
+        conn.hold_events()
+    try:
+        if view is not None:
+            result = {"mode": "snapshot", "seq": seq, "snapshot": view.render()}
+        assert result is not None
         conn.send_result(req.id, result)
-        conn.synced = True
-        if user.role == "integration":
-            pending = await _resend_undelivered(core, conn, state.last_seq)
-    if pending:
-        await core.mark_sent(pending)
+    finally:
+        conn.release_events()
+    if user.role == "integration":
+        pending = await _resend_undelivered(core, conn, seq)
+        if pending:
+            await core.mark_sent(pending)
 
 
-def snapshot(core: Core, user: User) -> dict[str, Any]:
-    """Everything `user` may see now."""
+@dataclass
+class SnapshotView:
+    """What a snapshot shows, copied under the writer lock and rendered after it."""
+
+    conversations: list[tuple[Conversation, Contact | None]]
+    rest: dict[str, Any]
+
+    def render(self) -> dict[str, Any]:
+        """The snapshot object."""
+        conversations = [wire.dump(wire.conversation_with(c, ct)) for c, ct in self.conversations]
+        return {**self.rest, "conversations": conversations}
+
+
+def capture(core: Core, user: User) -> SnapshotView:
+    """Copy everything `user` may see now (cheap; the expensive rendering comes later)."""
     state = core.state
     conversations = [
-        wire.dump(wire.conversation(state, c))
+        (copy.copy(c), copy.copy(state.contacts.get(c.contact_id)))
         for c in state.conversations.values()
         if c.is_open and can_see(user, c)
     ]
@@ -60,17 +86,16 @@ def snapshot(core: Core, user: User) -> dict[str, Any]:
         for u in state.users.values()
         if u.is_agent and set(u.team_ids) & set(user.team_ids)
     ]
-    extra: dict[str, Any] = {}
+    rest: dict[str, Any] = {}
     if user.is_staff and user.team_ids:
-        extra["team_load"] = core.team_load.render(user.team_ids[0])
-    return {
-        **extra,
-        "me": wire.dump(wire.user(user)),
-        "presence": wire.dump(wire.presence(state.presence[user.id])),
-        "settings": wire.dump(wire.settings(state.settings)),
-        "conversations": conversations,
-        "team": team,
-    }
+        rest["team_load"] = core.team_load.render(user.team_ids[0])
+    rest.update(
+        me=wire.dump(wire.user(user)),
+        presence=wire.dump(wire.presence(state.presence[user.id])),
+        settings=wire.dump(wire.settings(state.settings)),
+        team=team,
+    )
+    return SnapshotView(conversations, rest)
 
 
 async def _resend_undelivered(core: Core, conn: Connection, seq: int) -> list[str]:
