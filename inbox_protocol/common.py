@@ -14,9 +14,6 @@ CHANNELS: tuple[Channel, ...] = ("sms", "email", "chat", "web_form")
 ConversationState = Literal["priority", "shared", "claimed", "closed"]
 Role = Literal["agent", "supervisor", "admin", "integration"]
 PresenceStatus = Literal["online", "away", "offline"]
-# Why a presence is what it is: the user chose it, signing in set it, the presence grace ran out
-# after the last connection dropped, or a supervisor forced it (then `changed_by` names them).
-PresenceCause = Literal["self", "sign_in", "grace_expired", "supervisor"]
 Delivery = Literal["pending", "sent", "delivered", "failed"]
 Distribution = Literal["claim", "round_robin", "least_open"]
 ErrorCode = Literal[
@@ -49,7 +46,6 @@ RoutingReason = Literal[
     "auto_assigned_round_robin",
     "auto_assigned_least_open",
     "transferred",
-    "moved_by_supervisor",
 ]
 
 # Close codes.

@@ -11,7 +11,6 @@ from inbox_protocol.common import (
     PROTOCOL_VERSION,
     Channel,
     ErrorCode,
-    PresenceCause,
     PresenceStatus,
 )
 from inbox_protocol.objects import (
@@ -89,8 +88,6 @@ class PresenceChanged(BaseModel):
     user_id: str
     status: PresenceStatus
     since: AwareDatetime
-    cause: PresenceCause = "self"
-    changed_by: str | None = None
 
 
 class SettingsUpdated(BaseModel):

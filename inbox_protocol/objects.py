@@ -11,7 +11,6 @@ from inbox_protocol.common import (
     ConversationState,
     Delivery,
     Distribution,
-    PresenceCause,
     PresenceStatus,
     Role,
     RoutingReason,
@@ -29,7 +28,6 @@ class User(WireModel):
     role: Role
     team_ids: list[str]
     max_open: int
-    disabled: bool = False
 
 
 class Presence(WireModel):
@@ -37,8 +35,6 @@ class Presence(WireModel):
 
     status: PresenceStatus
     since: AwareDatetime
-    cause: PresenceCause = "self"
-    changed_by: str | None = None
 
 
 class ChannelSettings(WireModel):
@@ -211,8 +207,6 @@ class AgentLoad(WireModel):
     priority: int
     max_open: int
     oldest_priority_since: AwareDatetime | None
-    waiting: int = 0
-    last_reply_at: AwareDatetime | None = None
 
 
 class TodayFigures(WireModel):
@@ -226,13 +220,6 @@ class TodayFigures(WireModel):
     median_seconds_to_claim: float | None
 
 
-class QueuePoint(WireModel):
-    """The shared queue's depth at one moment (team load keeps the last hour, one a minute)."""
-
-    at: AwareDatetime
-    shared: int
-
-
 class TeamLoad(WireModel):
     """A team's live load."""
 
@@ -241,4 +228,3 @@ class TeamLoad(WireModel):
     queue: QueueLoad
     agents: list[AgentLoad]
     today: TodayFigures
-    shared_history: list[QueuePoint] = Field(default_factory=list)
