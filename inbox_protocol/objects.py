@@ -51,6 +51,7 @@ class Settings(WireModel):
     sharing_enabled: bool
     presence_grace_seconds: int
     channels: dict[Channel, ChannelSettings]
+    phone_region: str
 
 
 class ConversationContact(WireModel):

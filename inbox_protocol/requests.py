@@ -229,6 +229,7 @@ class UpdateSettings(Request):
     sharing_enabled: bool | None = None
     presence_grace_seconds: Annotated[int, Field(ge=0, le=600)] | None = None
     channels: dict[Channel, ChannelSettingsPatch] | None = None
+    phone_region: Annotated[str, Field(min_length=2, max_length=2)] | None = None
 
 
 class UpdateTeam(Request):

@@ -63,6 +63,7 @@ def settings(s: Settings) -> p.Settings:
             )
             for ch, c in s.channels.items()
         },
+        phone_region=s.phone_region,
     )
 
 

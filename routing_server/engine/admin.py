@@ -6,6 +6,7 @@ from typing import Any
 
 from routing_server.engine.errors import EngineError, not_found
 from routing_server.engine.model import ChannelSettings, Settings, Team, User
+from routing_server.engine.phones import is_region
 from routing_server.engine.tx import Removal, Tx
 from routing_server.engine.visibility import can_see
 
@@ -20,10 +21,14 @@ def update_settings(tx: Tx, patch: dict[str, Any]) -> Settings:
     for ch, fields in (patch.get("channels") or {}).items():
         for key, value in fields.items():
             setattr(channels[ch], key, value)
+    region = patch.get("phone_region", old.phone_region)
+    if not is_region(region):
+        raise EngineError("bad_request", f"phone_region: {region!r} is not a region code")
     new = Settings(
         sharing_enabled=patch.get("sharing_enabled", old.sharing_enabled),
         presence_grace_seconds=patch.get("presence_grace_seconds", old.presence_grace_seconds),
         channels=channels,
+        phone_region=region,
     )
     if new == old:
         return old

@@ -6,6 +6,7 @@ from typing import Any
 
 from routing_server.engine.errors import EngineError, not_found
 from routing_server.engine.model import CHANNELS, Contact, HistorySource, User
+from routing_server.engine.phones import to_e164
 from routing_server.engine.routing import route_new
 from routing_server.engine.tx import Notice, Tx
 
@@ -19,6 +20,16 @@ def check_rep(tx: Tx, rep_id: str | None, field: str = "account_rep_id") -> None
     user = tx.state.users.get(rep_id)
     if user is None or user.disabled or not user.is_agent:
         raise EngineError("bad_request", f"{field}: no such user {rep_id!r}")
+
+
+def normal_phone(tx: Tx, phone: str | None) -> str | None:
+    """A phone number as stored (E.164), or `bad_request` naming the field."""
+    if not phone:
+        return None
+    number = to_e164(phone, tx.state.settings.phone_region)
+    if number is None:
+        raise EngineError("bad_request", f"phone: {phone!r} is not a phone number")
+    return number
 
 
 def check_unique(tx: Tx, contact_id: str | None, phone: str | None, email: str | None) -> None:
@@ -42,6 +53,7 @@ def create_contact(
 ) -> Contact:
     """A new contact; its rep, if any, is assigned (with history and a notification)."""
     check_rep(tx, account_rep_id)
+    phone = normal_phone(tx, phone)
     check_unique(tx, None, phone, email)
     contact_id = tx.new_id("ct")
     contact = Contact(
@@ -70,7 +82,7 @@ def update_contact(tx: Tx, actor: User, contact_id: str, fields: dict[str, Any])
         raise EngineError("bad_request", "name: may not be empty")
     if "account_rep_id" in fields:
         check_rep(tx, fields["account_rep_id"])
-    phone = fields.get("phone", contact.phone)
+    phone = normal_phone(tx, fields["phone"]) if "phone" in fields else contact.phone
     email = fields.get("email", contact.email)
     check_unique(tx, contact.id, phone, email)
     if (

@@ -13,6 +13,7 @@ from routing_server.engine.model import (
     Message,
     User,
 )
+from routing_server.engine.phones import to_e164
 from routing_server.engine.routing import assign, normal_routing, route_new
 from routing_server.engine.tx import Notice, Tx
 from routing_server.engine.visibility import can_see
@@ -47,13 +48,17 @@ def inbound(
     team_id = team_id or DEFAULT_TEAM_ID
     if team_id not in state.teams:
         raise EngineError("bad_request", f"team_id: no team {team_id!r}")
+    # An SMS sender is a phone number: matched in E.164 form, however the gateway wrote it (a
+    # sender that is not a phone number is matched and kept as it came, as a handle).
+    phone = to_e164(address, state.settings.phone_region) if channel == "sms" else None
+    address = phone or address
     contact = state.find_contact(address)
     if contact is None:
         contact = Contact(
             id=tx.new_id("ct"),
             name=name or address,
             handle=address,
-            phone=address if channel == "sms" else None,
+            phone=phone,
             email=address if channel == "email" else None,
         )
         state.add_contact(contact)

@@ -23,12 +23,12 @@ from routing_server.engine.contacts import (
 )
 from routing_server.engine.errors import EngineError
 from routing_server.engine.model import Contact
+from routing_server.engine.phones import to_e164
 from routing_server.engine.state import State
 from routing_server.engine.tx import Notice, Tx
 
 MAX_CSV_BYTES = 5 * 1024 * 1024
 COLUMNS = ("name", "phone", "email", "account_rep", "priority_notifications")
-PHONE = re.compile(r"^\+?[0-9][0-9 ().-]{1,30}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 Action = Literal["create", "update", "unchanged", "error"]
 
@@ -120,10 +120,11 @@ def _plan_row(
     def error(message: str) -> RowPlan:
         return RowPlan(line, "error", error=message)
 
-    phone = cells.get("phone") or None
+    raw_phone = cells.get("phone") or None
+    phone = to_e164(raw_phone, state.settings.phone_region) if raw_phone else None
     email = cells.get("email") or None
-    if phone and not PHONE.match(phone):
-        return error(f"phone: {phone!r} is not a phone number")
+    if raw_phone and phone is None:
+        return error(f"phone: {raw_phone!r} is not a phone number")
     if email and not EMAIL.match(email):
         return error(f"email: {email!r} is not an e-mail address")
     if not phone and not email:

@@ -212,3 +212,5 @@ class Settings:
     sharing_enabled: bool = True
     presence_grace_seconds: int = 30
     channels: dict[Channel, ChannelSettings] = field(default_factory=default_channels)
+    # The region of phone numbers typed without a country code (ISO 3166 alpha-2).
+    phone_region: str = "US"

@@ -250,6 +250,7 @@ def settings_data(s: Settings) -> dict[str, Any]:
     return {
         "sharing_enabled": s.sharing_enabled,
         "presence_grace_seconds": s.presence_grace_seconds,
+        "phone_region": s.phone_region,
         "channels": {
             ch: {
                 "dedicated_routing": c.dedicated_routing,
@@ -266,6 +267,7 @@ def settings_from(data: Mapping[str, Any]) -> Settings:
     result = Settings(
         sharing_enabled=data["sharing_enabled"],
         presence_grace_seconds=data["presence_grace_seconds"],
+        phone_region=data.get("phone_region", "US"),
     )
     for ch, c in data["channels"].items():
         result.channels[ch] = ChannelSettings(**c)

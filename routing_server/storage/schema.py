@@ -213,9 +213,16 @@ def _v2_routing_rules(conn: Connection) -> None:
     Index("ix_timeline_at", timeline.c.at).create(conn)
 
 
+def _v3_phones_e164(conn: Connection) -> None:
+    """Version 3: phone numbers in E.164, contacts typed two ways merged."""
+    from routing_server.storage.merge_phones import merge_phones  # it imports the tables here
+
+    merge_phones(conn)
+
+
 # Migrations: MIGRATIONS[n] brings a database at version n + 1 to version n + 2.
 # Version 1 is the first released schema; append a function here for every change after it.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v2_routing_rules]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v2_routing_rules, _v3_phones_e164]
 CURRENT_VERSION = 1 + len(MIGRATIONS)
 
 

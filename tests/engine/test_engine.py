@@ -59,11 +59,11 @@ def events(changes: Changes, name: str) -> list[tuple[object, frozenset[str]]]:
 def test_inbound_from_a_stranger_is_shared_with_the_team(engine: Engine, clock: FakeClock) -> None:
     """A new contact's first message opens a shared conversation seen by all team members."""
     (conv, message), changes = run(
-        engine, clock, cmd.inbound, "sms", "+1", "Maria", "hi", "e1", None
+        engine, clock, cmd.inbound, "sms", "+1 555 0100", "Maria", "hi", "e1", None
     )
     assert conv.state == "shared"
     assert conv.reason == "no_dedicated_agent"
-    assert engine.state.contacts[conv.contact_id].phone == "+1"
+    assert engine.state.contacts[conv.contact_id].phone == "+15550100"
     [(payload, audience)] = events(changes, "conversation.upsert")
     assert payload is conv
     assert audience == {"ana", "ben", "sam"}

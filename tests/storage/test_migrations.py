@@ -3,6 +3,7 @@ database from a newer server is refused rather than damaged."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -53,3 +54,51 @@ async def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="newer"):
         await storage.open()
     await storage.close()
+
+
+async def test_version_3_writes_phones_in_e164_and_merges_one_customer_typed_twice(
+    tmp_path: Path,
+) -> None:
+    """A version-2 database with "+1 555 0100" (with a rep) and "+15550100" (with a
+    conversation) as two contacts opens as one contact in E.164 form: the rep kept, the
+    conversation and history moved to it, and the merge recorded in its history."""
+    db = tmp_path / "db.sqlite3"
+    storage = SqlStorage.sqlite(db)
+    await storage.open()
+    await storage.close()
+    with sqlite3.connect(db) as conn:
+        conn.execute("update schema_version set version = 2")
+        conn.executemany(
+            "insert into contacts (id, name, handle, phone, email, account_rep_id,"
+            " priority_notifications) values (?, ?, ?, ?, ?, ?, ?)",
+            [
+                ("ct_a", "Maria", "+1 555 0100", "+1 555 0100", None, "u_ana", 1),
+                ("ct_b", "+15550100", "+15550100", "+15550100", "maria@x.test", None, 0),
+                ("ct_c", "Bo", "+1 555 0199", "+1 555 0199", None, None, 0),
+            ],
+        )
+        conn.execute(
+            "insert into contact_history (contact_id, at, kind, actor_id, source, details)"
+            " values ('ct_a', 1.0, 'account_rep_assigned', null, 'manual', ?)",
+            (json.dumps({"user_id": "u_ana"}),),
+        )
+        conn.execute(
+            "insert into conversations (id, team_id, channel, contact_id, address, state,"
+            " assigned_to, reason, routed_at, created_at, updated_at, unread, was_shared)"
+            " values ('cv_1', 'support', 'sms', 'ct_b', '+15550100', 'shared', null,"
+            " 'no_dedicated_agent', 1.0, 1.0, 1.0, 1, 1)"
+        )
+    await storage.open()
+    state = await storage.load_state()
+    history = await storage.contact_history("ct_a")
+    await storage.close()
+    assert sorted(state.contacts) == ["ct_a", "ct_c"]
+    maria = state.contacts["ct_a"]
+    assert (maria.phone, maria.handle, maria.email) == ("+15550100", "+15550100", "maria@x.test")
+    assert maria.account_rep_id == "u_ana"
+    assert state.contacts["ct_c"].phone == "+15550199"
+    assert state.conversations["cv_1"].contact_id == "ct_a"
+    assert state.find_contact("+15550100") is maria
+    merged = [h for h in history if h.kind == "contacts_merged"]
+    details = json.loads(json.dumps(merged[0].details))
+    assert [m["id"] for m in details["merged"]] == ["ct_b"]
