@@ -18,6 +18,7 @@ from typing import NoReturn
 
 from filelock import FileLock, Timeout
 from platformdirs import user_data_dir
+from sqlalchemy.exc import SQLAlchemyError
 
 from routing_server import admin, demo
 from routing_server.app import RoutingServer, ServerConfig
@@ -158,6 +159,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except (OSError, ValueError, RuntimeError) as exc:
         print(f"inbox-server: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except SQLAlchemyError as exc:
+        # One line, never the SQL: the database's own complaint, e.g. "database is locked".
+        reason = str(getattr(exc, "orig", None) or type(exc).__name__).splitlines()[0]
+        print(f"inbox-server: error: the database could not be used: {reason}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 0

@@ -209,8 +209,10 @@ def _v2_routing_rules(conn: Connection) -> None:
         conn,
         tables=[contact_history, groups],
     )
-    Index("ix_contacts_name", contacts.c.name).create(conn)
-    Index("ix_timeline_at", timeline.c.at).create(conn)
+    # Plain SQL: an Index built on the live Table would attach itself to the shared metadata a
+    # second time, and a fresh database created later in the same process would then fail.
+    conn.execute(text("CREATE INDEX ix_contacts_name ON contacts (name)"))
+    conn.execute(text("CREATE INDEX ix_timeline_at ON timeline (at)"))
 
 
 def _v3_phones_e164(conn: Connection) -> None:

@@ -6,12 +6,15 @@ sends any result or event, so whatever a client was told is on disk.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock, Timeout
 from sqlalchemy import delete, event, func, insert, select, update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
@@ -71,11 +74,31 @@ class SqlStorage:
         if engine.dialect.name == "sqlite":
             event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         self._engine = engine
-        async with engine.begin() as conn:
+        async with self._migration_lock(engine), engine.begin() as conn:
             before = await conn.run_sync(schema.migrate)
             if before and before != schema.CURRENT_VERSION:
                 log.info("database migrated from version %d to %d", before, schema.CURRENT_VERSION)
             await self._prune_events(conn)
+
+    @contextlib.asynccontextmanager
+    async def _migration_lock(self, engine: AsyncEngine) -> AsyncIterator[None]:
+        """Serialise schema creation and upgrades between processes opening one SQLite file
+        (several set-up commands run side by side on a new database)."""
+        database = engine.url.database
+        if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+            yield
+            return
+        lock = FileLock(f"{database}.migrate.lock")
+        try:
+            await asyncio.to_thread(lock.acquire, timeout=60)
+        except Timeout:
+            raise RuntimeError(
+                f"{database} is being set up by another command; try again"
+            ) from None
+        try:
+            yield
+        finally:
+            lock.release()
 
     async def close(self) -> None:
         """Dispose of the connection pool."""

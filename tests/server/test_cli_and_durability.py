@@ -285,3 +285,37 @@ async def test_demo_customers_are_seeded_as_contacts(tmp_path: Path) -> None:
         found = state.find_contact(customer.address)
         assert found is not None
         assert found.name == customer.name
+
+
+async def test_set_up_commands_side_by_side_on_a_new_database(tmp_path: Path) -> None:
+    """Twenty set-up commands started at once on a database that does not exist yet all
+    succeed (schema creation is serialised between them); none prints a traceback."""
+    db = tmp_path / "new.sqlite3"
+    commands: list[tuple[list[str], str]] = []
+    for i in range(20):
+        kind = i % 3
+        if kind == 0:
+            commands.append((["team", "add", f"team{i}"], ""))
+        elif kind == 1:
+            args = ["user", "add", f"user{i}", "--role", "agent", "--password-stdin"]
+            commands.append((args, "a long password\n"))
+        else:
+            commands.append((["token", "create", "--integration", f"gw{i}"], ""))
+    procs = [
+        await asyncio.create_subprocess_exec(
+            *CLI,
+            *args,
+            "--db",
+            str(db),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        for args, _ in commands
+    ]
+    outcomes = await asyncio.gather(
+        *(p.communicate(stdin.encode()) for p, (_, stdin) in zip(procs, commands, strict=True))
+    )
+    for proc, (_, err) in zip(procs, outcomes, strict=True):
+        assert b"Traceback" not in err, err.decode()
+        assert proc.returncode == 0, err.decode()

@@ -102,3 +102,41 @@ async def test_version_3_writes_phones_in_e164_and_merges_one_customer_typed_twi
     merged = [h for h in history if h.kind == "contacts_merged"]
     details = json.loads(json.dumps(merged[0].details))
     assert [m["id"] for m in details["merged"]] == ["ct_b"]
+
+
+def _schema_of(db: Path) -> dict[str, object]:
+    """Tables with their columns, and index names, as SQLite reports them."""
+    with sqlite3.connect(db) as conn:
+        tables = [r[0] for r in conn.execute("select name from sqlite_master where type='table'")]
+        columns = {t: sorted(r[1] for r in conn.execute(f"pragma table_info({t})")) for t in tables}
+        indexes = sorted(
+            r[0]
+            for r in conn.execute("select name from sqlite_master where type='index'")
+            if not r[0].startswith("sqlite_autoindex")
+        )
+    return {"columns": columns, "indexes": indexes}
+
+
+async def test_a_version_1_database_upgrades_to_what_a_fresh_one_is(tmp_path: Path) -> None:
+    """A database at the first released schema upgrades to exactly the current schema, and a
+    fresh database opened afterwards in the same process is created cleanly (no index defined
+    twice)."""
+    old = tmp_path / "old.sqlite3"
+    storage = SqlStorage.sqlite(old)
+    await storage.open()
+    await storage.close()
+    with sqlite3.connect(old) as conn:  # take it back to version 1
+        conn.execute("drop table contact_history")
+        conn.execute("drop table groups")
+        conn.execute("drop index ix_contacts_name")
+        conn.execute("drop index ix_timeline_at")
+        conn.execute("alter table teams drop column rr_cursor")
+        conn.execute("alter table contacts drop column reassignment")
+        conn.execute("update schema_version set version = 1")
+    await storage.open()
+    await storage.close()
+    fresh = tmp_path / "fresh.sqlite3"
+    other = SqlStorage.sqlite(fresh)
+    await other.open()
+    await other.close()
+    assert _schema_of(old) == _schema_of(fresh)
