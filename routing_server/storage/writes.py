@@ -92,12 +92,22 @@ class Statements:
         )
 
 
+# Columns a transaction never writes (they have their own commands): an upsert must leave them
+# as they are. A user's password hash is set only by `create_user` and `set_password_hash`.
+NOT_WRITTEN = {"users": frozenset({"password_hash"})}
+
+
 def upsert(dialect: Dialect, table: Table, key: str) -> Insert:
     """An INSERT … ON CONFLICT (key) DO UPDATE for SQLite or PostgreSQL."""
     stmt: Any = postgresql.insert(table) if dialect.name == "postgresql" else sqlite.insert(table)
+    kept = NOT_WRITTEN.get(table.name, frozenset())
     return stmt.on_conflict_do_update(  # type: ignore[no-any-return]
         index_elements=[key],
-        set_={c.name: stmt.excluded[c.name] for c in table.columns if c.name != key},
+        set_={
+            c.name: stmt.excluded[c.name]
+            for c in table.columns
+            if c.name != key and c.name not in kept
+        },
     )
 
 

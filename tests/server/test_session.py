@@ -320,3 +320,21 @@ async def test_tls_serves_wss(tmp_path: Path) -> None:
         await client.close()
     finally:
         await server.close()
+
+
+async def test_a_disabled_user_is_forbidden_and_can_sign_in_again_once_enabled(
+    harness: Harness,
+) -> None:
+    """Disabling a user makes their login `forbidden` (with the right password); enabling them
+    again lets them sign in with the same password (changing a user keeps their password)."""
+    ana_id = await harness.add_user("ana")
+    root = await harness.agent("root", "admin")
+    await root.request("update_user", user_id=ana_id, disabled=True)
+    client = await harness.open()
+    with pytest.raises(RequestFailed) as err:
+        await client.request("login", username="ana", password=PASSWORD)
+    assert err.value.code == "forbidden"
+    await root.request("update_user", user_id=ana_id, disabled=False, max_open=7)
+    again = await harness.open()
+    signed_in = await again.request("login", username="ana", password=PASSWORD)
+    assert signed_in["user"]["max_open"] == 7
