@@ -352,7 +352,39 @@ AnyRequest = Annotated[
     Field(discriminator="type"),
 ]
 REQUEST_ADAPTER: TypeAdapter[AnyRequest] = TypeAdapter(AnyRequest)
-COMMANDS: frozenset[str] = frozenset(
-    model.model_fields["type"].annotation.__args__[0]  # type: ignore[union-attr]
-    for model in Request.__subclasses__()
-)
+
+
+def command_name(model: type[Request]) -> str:
+    """The command a request model is for: the value of its `type` literal."""
+    name: str = model.model_fields["type"].annotation.__args__[0]  # type: ignore[union-attr]
+    return name
+
+
+COMMANDS: frozenset[str] = frozenset(command_name(m) for m in Request.__subclasses__())
+
+
+def _numeric_bounds() -> dict[str, tuple[int, int]]:
+    """Every bounded integer field of every request, by field name, from the models themselves
+    (their JSON schema), so that error messages can name both bounds."""
+    bounds: dict[str, tuple[int, int]] = {}
+
+    def visit(node: object) -> None:
+        if isinstance(node, dict):
+            for name, field in (node.get("properties") or {}).items():
+                for option in [field, *field.get("anyOf", [])]:
+                    if "minimum" in option and "maximum" in option:
+                        found = (option["minimum"], option["maximum"])
+                        if bounds.setdefault(name, found) != found:
+                            raise ValueError(f"field {name!r} has two different bounds")
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(REQUEST_ADAPTER.json_schema())
+    return bounds
+
+
+# The numeric ranges named whole in `bad_request` messages ("limit: must be between 1 and 200").
+NUMERIC_BOUNDS: dict[str, tuple[int, int]] = _numeric_bounds()

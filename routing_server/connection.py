@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -23,7 +22,7 @@ from websockets.asyncio.server import ServerConnection, broadcast
 from websockets.exceptions import ConnectionClosed
 
 import inbox_protocol as p
-from routing_server import __version__
+from routing_server import frames
 from routing_server.auth import TokenBucket
 from routing_server.engine import presence
 
@@ -93,7 +92,7 @@ class Connection:
 
         sender = asyncio.create_task(self._send_loop(), name="conn-send")
         deadline = asyncio.create_task(self._auth_deadline(), name="conn-auth-deadline")
-        self.send(p.Hello(server_version=__version__).model_dump_json())
+        self.send(frames.hello())
         self.ctx.connections.add(self)
         try:
             async for frame in self.ws:
@@ -202,7 +201,7 @@ class Connection:
 
     def send_result(self, request_id: int | None, result: dict[str, Any]) -> None:
         """Queue a successful result."""
-        self.send(_dumps({"type": "result", "id": request_id, "ok": True, "result": result}))
+        self.send(frames.result(request_id, result))
 
     def send_error(
         self,
@@ -212,10 +211,7 @@ class Connection:
         details: dict[str, Any] | None = None,
     ) -> None:
         """Queue a failed result."""
-        error: dict[str, Any] = {"code": code, "message": message}
-        if details:
-            error["details"] = details
-        self.send(_dumps({"type": "result", "id": request_id, "ok": False, "error": error}))
+        self.send(frames.failure(request_id, code, message, details))
 
     def close_soon(self, code: int, reason: str) -> None:
         """Close with `code` after the frames queued before it (at once if the queue is full)."""
@@ -309,7 +305,3 @@ def broadcast_text(connections: Iterable[Connection], text: str) -> None:
 
 # Queued after the last frame to send before closing.
 _CLOSE = "\x00close"
-
-
-def _dumps(obj: dict[str, Any]) -> str:
-    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from routing_server import wire
+from routing_server import frames, wire
 from routing_server.engine import Engine
 from routing_server.engine.clock import next_deadline, recover
 from routing_server.engine.conversations import set_delivery
@@ -384,12 +383,8 @@ class Core:
 
 
 def event_frame(ev: StoredEvent) -> str:
-    """The JSON text of an event frame."""
-    return json.dumps(
-        {"type": "event", "event": ev.name, "seq": ev.seq, "data": ev.data},
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
+    """The frame of a stored event."""
+    return frames.event(ev.name, ev.seq, ev.data)
 
 
 def _send_each(subscribers: list[Subscriber], text: str) -> None:

@@ -38,15 +38,21 @@ ROUTES: dict[str, _Route] = {}
 
 
 def command(
-    name: str, *, min_role: str | None = "agent", roles: frozenset[str] | None = None
+    model: type[R], *, min_role: str | None = "agent", roles: frozenset[str] | None = None
 ) -> Callable[[Callable[[Connection, R], Awaitable[dict[str, Any] | None]]], Handler]:
-    """Register a handler. `min_role` (by rank) or `roles` (exactly) says who may call it.
+    """Register the handler of a request model; the command's name is the model's `type`.
 
-    A handler returns the result object, or None when it has sent its result itself (sync does,
-    so that its result precedes the events that follow it).
+    `min_role` (by rank) or `roles` (exactly) says who may call it. The handler receives the
+    validated model, so its fields are typed from the frame to the engine. It returns the result
+    object, or None when it has sent its result itself (sync does, so that its result precedes
+    the events that follow it). For example::
+
+        @command(p.Claim)
+        async def handle_claim(conn: Connection, req: p.Claim) -> dict[str, Any]: ...
     """
-    if name not in p.COMMANDS:
-        raise ValueError(f"{name!r} is not a protocol command")
+    name = p.command_name(model)
+    if name in ROUTES:
+        raise ValueError(f"{name!r} has a handler already")
     allowed = roles
     if allowed is None and min_role is not None:
         allowed = frozenset(r for r, rank in ROLE_RANK.items() if rank >= ROLE_RANK[min_role])
@@ -166,18 +172,7 @@ def _describe(exc: ValidationError) -> str:
         return f"{field}: unknown field"
     if err["type"] == "missing":
         return f"{field}: field required"
-    bounds = BOUNDS.get(loc[-1]) if loc else None
+    bounds = p.NUMERIC_BOUNDS.get(loc[-1]) if loc else None
     if bounds is not None and err["type"] in ("greater_than_equal", "less_than_equal"):
         return f"{field}: must be between {bounds[0]} and {bounds[1]}"
     return f"{field}: {err['msg']}"
-
-
-# The numeric ranges of PROTOCOL.md, named whole in error messages.
-BOUNDS = {
-    "time_to_share": (5, 3600),
-    "capacity_wait": (5, 3600),
-    "presence_grace_seconds": (0, 600),
-    "offer_seconds": (5, 86_400),
-    "limit": (1, 200),
-    "max_open": (1, 1000),
-}

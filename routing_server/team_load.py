@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 from collections.abc import Callable
 from typing import Protocol
 
-from routing_server import wire
+from routing_server import frames, wire
 from routing_server.engine.state import State
 
 MIN_INTERVAL = 0.5
@@ -69,11 +68,7 @@ class TeamLoadHub:
             subs = self._subscribers.get(team_id)
             if not subs:
                 continue
-            frame = json.dumps(
-                {"type": "event", "event": "team_load", "seq": seq,
-                 "data": {"team_load": self.render(team_id)}},
-                separators=(",", ":"),
-            )  # fmt: skip
+            frame = frames.event("team_load", seq, {"team_load": self.render(team_id)})
             for sub in list(subs):
                 sub.send_text(frame)
 

@@ -11,7 +11,7 @@ from routing_server.dispatcher import command
 from routing_server.engine import admin
 
 
-@command("update_settings", min_role="admin")
+@command(p.UpdateSettings, min_role="admin")
 async def handle_update_settings(conn: Connection, req: p.UpdateSettings) -> dict[str, Any]:
     """Change any part of the routing settings; everyone gets `settings.updated`."""
     patch = req.model_dump(exclude_unset=True, exclude={"id", "type"})
@@ -26,7 +26,7 @@ async def handle_update_settings(conn: Connection, req: p.UpdateSettings) -> dic
     return {"settings": wire.dump(wire.settings(settings))}
 
 
-@command("update_team", min_role="admin")
+@command(p.UpdateTeam, min_role="admin")
 async def handle_update_team(conn: Connection, req: p.UpdateTeam) -> dict[str, Any]:
     """Rename a team or change its distribution (a backlog is assigned at once)."""
     core = conn.ctx.core
@@ -35,7 +35,7 @@ async def handle_update_team(conn: Connection, req: p.UpdateTeam) -> dict[str, A
         return {"team": wire.dump(wire.team(core.state, team))}
 
 
-@command("update_user", min_role="admin")
+@command(p.UpdateUser, min_role="admin")
 async def handle_update_user(conn: Connection, req: p.UpdateUser) -> dict[str, Any]:
     """Change a user; disabling revokes their tokens and closes their connections (4003)."""
     core = conn.ctx.core

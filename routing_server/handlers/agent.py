@@ -15,7 +15,7 @@ from routing_server.engine.errors import not_found
 from routing_server.engine.model import Conversation
 
 
-@command("set_presence")
+@command(p.SetPresence)
 async def handle_set_presence(conn: Connection, req: p.SetPresence) -> dict[str, Any]:
     """Set the caller's presence; the result is the server's view of it."""
     user = caller(conn)
@@ -24,7 +24,7 @@ async def handle_set_presence(conn: Connection, req: p.SetPresence) -> dict[str,
     return wire.dump(wire.presence(result))
 
 
-@command("get_conversation")
+@command(p.GetConversation)
 async def handle_get_conversation(conn: Connection, req: p.GetConversation) -> dict[str, Any]:
     """A conversation, a page of its messages (oldest first) and its routing timeline."""
     core = conn.ctx.core
@@ -58,19 +58,19 @@ async def _on_conversation(
         return {"conversation": wire.dump(wire.conversation(core.state, conv))}
 
 
-@command("claim")
+@command(p.Claim)
 async def handle_claim(conn: Connection, req: p.Claim) -> dict[str, Any]:
     """Claim a conversation: exactly one of any number of racing agents wins."""
     return await _on_conversation(conn, req.conversation_id, conv_cmd.claim)
 
 
-@command("release")
+@command(p.Release)
 async def handle_release(conn: Connection, req: p.Release) -> dict[str, Any]:
     """Hand one's conversation back to normal routing."""
     return await _on_conversation(conn, req.conversation_id, conv_cmd.release)
 
 
-@command("send_message")
+@command(p.SendMessage)
 async def handle_send_message(conn: Connection, req: p.SendMessage) -> dict[str, Any]:
     """Reply; the same `client_msg_id` again returns the first message and sends nothing."""
     core = conn.ctx.core
@@ -85,26 +85,26 @@ async def handle_send_message(conn: Connection, req: p.SendMessage) -> dict[str,
     return {"message": wire.dump(wire.message(message))}
 
 
-@command("close")
+@command(p.Close)
 async def handle_close(conn: Connection, req: p.Close) -> dict[str, Any]:
     """Close a conversation; the contact's next message opens a new one."""
     return await _on_conversation(conn, req.conversation_id, conv_cmd.close)
 
 
-@command("transfer")
+@command(p.Transfer)
 async def handle_transfer(conn: Connection, req: p.Transfer) -> dict[str, Any]:
     """Make a team member the owner."""
     await conn.ctx.core.ensure_user(req.to_user_id)
     return await _on_conversation(conn, req.conversation_id, conv_cmd.transfer, req.to_user_id)
 
 
-@command("mark_read")
+@command(p.MarkRead)
 async def handle_mark_read(conn: Connection, req: p.MarkRead) -> dict[str, Any]:
     """Reset the unread count."""
     return await _on_conversation(conn, req.conversation_id, conv_cmd.mark_read)
 
 
-@command("list_users")
+@command(p.ListUsers)
 async def handle_list_users(conn: Connection, req: p.ListUsers) -> dict[str, Any]:
     """Every user."""
     await conn.ctx.core.refresh_directory()
@@ -112,7 +112,7 @@ async def handle_list_users(conn: Connection, req: p.ListUsers) -> dict[str, Any
     return {"users": [wire.dump(wire.user(u)) for u in sorted(users, key=lambda u: u.username)]}
 
 
-@command("list_teams")
+@command(p.ListTeams)
 async def handle_list_teams(conn: Connection, req: p.ListTeams) -> dict[str, Any]:
     """Every team with its members."""
     await conn.ctx.core.refresh_directory()
@@ -121,7 +121,7 @@ async def handle_list_teams(conn: Connection, req: p.ListTeams) -> dict[str, Any
     return {"teams": [wire.dump(wire.team(state, t)) for t in teams]}
 
 
-@command("get_settings")
+@command(p.GetSettings)
 async def handle_get_settings(conn: Connection, req: p.GetSettings) -> dict[str, Any]:
     """The routing settings."""
     return {"settings": wire.dump(wire.settings(conn.ctx.core.state.settings))}

@@ -16,7 +16,7 @@ from routing_server.engine.errors import EngineError, not_found
 from routing_server.engine.model import Contact
 
 
-@command("search_contacts")
+@command(p.SearchContacts)
 async def handle_search_contacts(conn: Connection, req: p.SearchContacts) -> dict[str, Any]:
     """Contacts whose name, phone, e-mail or handle contains the query, by name."""
     state = conn.ctx.core.state
@@ -56,7 +56,7 @@ def _decode_cursor(cursor: str) -> tuple[str, str]:
         raise EngineError("bad_request", "cursor: not a cursor this server gave out") from None
 
 
-@command("get_contact")
+@command(p.GetContact)
 async def handle_get_contact(conn: Connection, req: p.GetContact) -> dict[str, Any]:
     """A contact and every change of its rep and priority notifications."""
     core = conn.ctx.core
@@ -70,7 +70,7 @@ async def handle_get_contact(conn: Connection, req: p.GetContact) -> dict[str, A
     }
 
 
-@command("create_contact", min_role="supervisor")
+@command(p.CreateContact, min_role="supervisor")
 async def handle_create_contact(conn: Connection, req: p.CreateContact) -> dict[str, Any]:
     """A new contact."""
     if req.account_rep_id is not None:
@@ -83,7 +83,7 @@ async def handle_create_contact(conn: Connection, req: p.CreateContact) -> dict[
         return {"contact": wire.dump(wire.contact(contact))}
 
 
-@command("update_contact", min_role="supervisor")
+@command(p.UpdateContact, min_role="supervisor")
 async def handle_update_contact(conn: Connection, req: p.UpdateContact) -> dict[str, Any]:
     """Change the fields the request names (`null` clears phone, e-mail or rep)."""
     fields = {k: getattr(req, k) for k in req.model_fields_set - {"id", "type", "contact_id"}}
@@ -97,7 +97,7 @@ async def handle_update_contact(conn: Connection, req: p.UpdateContact) -> dict[
         return {"contact": wire.dump(wire.contact(contact))}
 
 
-@command("import_contacts", min_role="supervisor")
+@command(p.ImportContacts, min_role="supervisor")
 async def handle_import_contacts(conn: Connection, req: p.ImportContacts) -> dict[str, Any]:
     """Plan every row; apply all of them unless a row is an error (or `skip_errors`)."""
     core = conn.ctx.core

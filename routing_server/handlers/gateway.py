@@ -13,7 +13,7 @@ from routing_server.engine.errors import EngineError, not_found
 GATEWAY = frozenset({"integration"})
 
 
-@command("inbound", roles=GATEWAY)
+@command(p.Inbound, roles=GATEWAY)
 async def handle_inbound(conn: Connection, req: p.Inbound) -> dict[str, Any]:
     """A customer's message; the same `external_id` again is a no-op."""
     core = conn.ctx.core
@@ -32,7 +32,7 @@ async def handle_inbound(conn: Connection, req: p.Inbound) -> dict[str, Any]:
     return {"conversation_id": conv.id, "message_id": message.id, "duplicate": False}
 
 
-@command("outbound_status", roles=GATEWAY)
+@command(p.OutboundStatus, roles=GATEWAY)
 async def handle_outbound_status(conn: Connection, req: p.OutboundStatus) -> dict[str, Any]:
     """Record that a reply was delivered or failed; the agent gets `message.updated`."""
     core = conn.ctx.core

@@ -12,14 +12,14 @@ from routing_server.engine import groups
 from routing_server.engine.errors import not_found
 
 
-@command("list_groups")
+@command(p.ListGroups)
 async def handle_list_groups(conn: Connection, req: p.ListGroups) -> dict[str, Any]:
     """Every reassignment group, by name."""
     found = sorted(conn.ctx.core.state.groups.values(), key=lambda g: g.name.lower())
     return {"groups": [wire.dump(wire.group(g)) for g in found]}
 
 
-@command("save_group", min_role="admin")
+@command(p.SaveGroup, min_role="admin")
 async def handle_save_group(conn: Connection, req: p.SaveGroup) -> dict[str, Any]:
     """Create a group (no `id`) or edit one."""
     g = req.group
@@ -31,7 +31,7 @@ async def handle_save_group(conn: Connection, req: p.SaveGroup) -> dict[str, Any
         return {"group": wire.dump(wire.group(group))}
 
 
-@command("delete_group", min_role="admin")
+@command(p.DeleteGroup, min_role="admin")
 async def handle_delete_group(conn: Connection, req: p.DeleteGroup) -> dict[str, Any]:
     """Delete a group that is not choosing a rep."""
     async with conn.ctx.core.write() as tx:
@@ -39,7 +39,7 @@ async def handle_delete_group(conn: Connection, req: p.DeleteGroup) -> dict[str,
     return {}
 
 
-@command("reassign_contact", min_role="supervisor")
+@command(p.ReassignContact, min_role="supervisor")
 async def handle_reassign_contact(conn: Connection, req: p.ReassignContact) -> dict[str, Any]:
     """Lock the contact and let the group choose its new rep."""
     async with conn.ctx.core.write() as tx:
@@ -47,7 +47,7 @@ async def handle_reassign_contact(conn: Connection, req: p.ReassignContact) -> d
         return {"contact": wire.dump(wire.contact(contact))}
 
 
-@command("accept_reassignment")
+@command(p.AcceptReassignment)
 async def handle_accept_reassignment(conn: Connection, req: p.AcceptReassignment) -> dict[str, Any]:
     """Take the contact you were offered."""
     async with conn.ctx.core.write() as tx:
@@ -55,7 +55,7 @@ async def handle_accept_reassignment(conn: Connection, req: p.AcceptReassignment
         return {"contact": wire.dump(wire.contact(contact))}
 
 
-@command("decline_reassignment")
+@command(p.DeclineReassignment)
 async def handle_decline_reassignment(
     conn: Connection, req: p.DeclineReassignment
 ) -> dict[str, Any]:
@@ -65,7 +65,7 @@ async def handle_decline_reassignment(
         return {"contact": wire.dump(wire.contact(contact))}
 
 
-@command("subscribe_team_load", min_role="supervisor")
+@command(p.SubscribeTeamLoad, min_role="supervisor")
 async def handle_subscribe_team_load(conn: Connection, req: p.SubscribeTeamLoad) -> dict[str, Any]:
     """The team's load now; then `team_load` events on every change, at most two a second."""
     user = caller(conn)

@@ -11,7 +11,7 @@ from routing_server.dispatcher import command
 from routing_server.engine.errors import EngineError
 
 
-@command("login", min_role=None)
+@command(p.Login, min_role=None)
 async def handle_login(conn: Connection, req: p.Login) -> dict[str, Any]:
     """Check a password and hand out a fresh token; the connection is then authenticated."""
     ctx = conn.ctx
@@ -39,7 +39,7 @@ async def handle_login(conn: Connection, req: p.Login) -> dict[str, Any]:
     return {"token": token, "user": wire.dump(wire.user(user)), "expires_at": wire.iso(expires)}
 
 
-@command("auth", min_role=None)
+@command(p.Auth, min_role=None)
 async def handle_auth(conn: Connection, req: p.Auth) -> dict[str, Any] | None:
     """Authenticate the connection with a token from `login` (or `token create`)."""
     core = conn.ctx.core
@@ -56,7 +56,7 @@ async def handle_auth(conn: Connection, req: p.Auth) -> dict[str, Any] | None:
     return {"user": wire.dump(wire.user(user))}
 
 
-@command("logout")
+@command(p.Logout)
 async def handle_logout(conn: Connection, req: p.Logout) -> dict[str, Any]:
     """Revoke the connection's token; other connections on that token are closed (4003)."""
     token_hash = conn.token_hash
@@ -69,7 +69,7 @@ async def handle_logout(conn: Connection, req: p.Logout) -> dict[str, Any]:
     return {}
 
 
-@command("ping", min_role=None)
+@command(p.Ping, min_role=None)
 async def handle_ping(conn: Connection, req: p.Ping) -> dict[str, Any]:
     """Answer at once."""
     return {}

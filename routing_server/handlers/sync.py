@@ -16,7 +16,7 @@ from routing_server.engine.visibility import can_see
 from routing_server.storage.base import StoredEvent
 
 
-@command("sync", min_role=None)
+@command(p.Sync, min_role=None)
 async def handle_sync(conn: Connection, req: p.Sync) -> None:
     """A delta or a snapshot as of one seq, sent before any later event.
 

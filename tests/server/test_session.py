@@ -338,3 +338,13 @@ async def test_a_disabled_user_is_forbidden_and_can_sign_in_again_once_enabled(
     again = await harness.open()
     signed_in = await again.request("login", username="ana", password=PASSWORD)
     assert signed_in["user"]["max_open"] == 7
+
+
+def test_every_protocol_command_has_exactly_one_handler() -> None:
+    """Handlers are registered by their request model: every command of the protocol package
+    has one, and nothing is registered that the protocol does not define."""
+    import inbox_protocol
+    import routing_server.handlers  # noqa: F401  (registers the handlers)
+    from routing_server.dispatcher import ROUTES
+
+    assert set(ROUTES) == inbox_protocol.COMMANDS
