@@ -99,6 +99,24 @@ def live(
         server.close()
 
 
+def _answer(ws: ClientConnection, frame: str | bytes) -> Result:
+    """Send a frame and read the result it gets (events in between are skipped)."""
+    ws.send(frame)
+    while True:
+        reply = json.loads(ws.recv(timeout=10))
+        if reply["type"] == "result":
+            return Result.model_validate(reply)
+
+
+def _still_open(ws: ClientConnection) -> None:
+    """The connection still answers a ping."""
+    ws.send(json.dumps({"id": 99, "type": "ping"}))
+    while True:
+        pong = json.loads(ws.recv(timeout=10))
+        if pong["type"] == "result" and pong["id"] == 99:
+            return
+
+
 @settings(
     max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -108,21 +126,12 @@ def test_every_frame_gets_a_clean_result(
 ) -> None:
     """Whatever arrives, the reply is a well-formed result and never an internal error."""
     _, ws = live
-    ws.send(frame)
-    while True:
-        reply = json.loads(ws.recv(timeout=10))
-        if reply["type"] == "result":
-            break
-    result = Result.model_validate(reply)
+    result = _answer(ws, frame)
     if not result.ok:
         assert result.error is not None
         assert result.error.code != "internal", (frame, result)
         assert result.error.message
-    ws.send(json.dumps({"id": 99, "type": "ping"}))
-    while True:
-        pong = json.loads(ws.recv(timeout=10))
-        if pong["type"] == "result" and pong["id"] == 99:
-            break
+    _still_open(ws)
 
 
 def _nested(depth: int, kind: str) -> str:
@@ -166,18 +175,9 @@ def test_nested_and_oversized_structures_get_a_documented_answer(
     """Deeply nested or very large (but under 1 MiB) frames each get a result with a documented
     error code, never `internal`, and the connection stays open."""
     _, ws = live
-    ws.send(frame)
-    while True:
-        reply = json.loads(ws.recv(timeout=10))
-        if reply["type"] == "result":
-            break
-    result = Result.model_validate(reply)
+    result = _answer(ws, frame)
     if not result.ok:
         assert result.error is not None
         assert result.error.code in get_args(ErrorCode), result.error
         assert result.error.code != "internal", (frame[:80], result)
-    ws.send(json.dumps({"id": 98, "type": "ping"}))
-    while True:
-        pong = json.loads(ws.recv(timeout=10))
-        if pong["type"] == "result" and pong["id"] == 98:
-            break
+    _still_open(ws)
