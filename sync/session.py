@@ -29,9 +29,11 @@ class SyncSession:
         self, url: str, token: str, store: Store, outbox: Outbox, *, online_at_start: bool = True
     ) -> None:
         self.url = url
-        # Signing in means starting work: an offline agent becomes online once, at the first
-        # connection (not on reconnects, so that a chosen Away or Offline sticks).
+        # Whether the first connection should take an offline agent online (see `connected`).
         self._online_at_start = online_at_start
+        # The presence the user chose (None until known): restored after every reconnect, since
+        # an outage longer than the server's grace period leaves them offline there.
+        self.chosen_presence: str | None = None
         self.token = token
         self.store = store
         self.outbox = outbox
@@ -78,16 +80,29 @@ class SyncSession:
         self.store.apply_sync(result)
 
     def event(self, event: Event) -> None:
-        """Apply an event."""
+        """Apply an event; a live change of my presence (another window of mine) is a choice."""
         self.store.apply_event(event.event, event.data)
+        me = self.store.me
+        if event.event == "presence.changed" and me is not None and event.data["user_id"] == me.id:
+            self.chosen_presence = event.data["status"]
 
     async def connected(self) -> None:
-        """Send what the outbox holds, once, now that the server is back."""
+        """Put back the presence the user chose, then send what the outbox holds, once."""
+        presence = self.store.presence
         if self._online_at_start:
+            # Signing in means starting work: an offline agent becomes online (a chosen Away
+            # from an earlier session stays).
             self._online_at_start = False
-            presence = self.store.presence
-            if presence is not None and presence.status == "offline":
-                await self.set_presence("online")
+            if presence is not None:
+                self.chosen_presence = "online" if presence.status == "offline" else presence.status
+        elif self.chosen_presence is None and presence is not None:
+            self.chosen_presence = presence.status
+        if (
+            presence is not None
+            and self.chosen_presence is not None
+            and presence.status != self.chosen_presence
+        ):
+            await self.set_presence(self.chosen_presence)
         await self.flush_outbox()
 
     # -- intents ------------------------------------------------------------------------------
@@ -99,6 +114,7 @@ class SyncSession:
     async def set_presence(self, status: str) -> None:
         """Ask the server to set the user's presence (the store shows the server's answer)."""
         result = await self.request("set_presence", status=status)
+        self.chosen_presence = result["status"]
         me = self.store.me
         if me is not None and me.id in self.store.team:
             self.store.apply_event(

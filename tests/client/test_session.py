@@ -101,3 +101,30 @@ async def test_a_revoked_token_ends_the_session(harness: Harness, tmp_path: Path
     fatal = await asyncio.wait_for(task, 5)
     assert fatal is not None
     assert fatal.code == "invalid_token"
+
+
+async def test_the_chosen_presence_comes_back_after_an_outage_longer_than_the_grace(
+    harness: Harness, tmp_path: Path
+) -> None:
+    """An agent online (or away) when the server went down is online (or away) again once it is
+    back, although the server had set them offline when their grace period ran out."""
+    ana_id = await harness.add_user("ana")
+    root = await harness.agent("root", "admin")
+    # No grace: any outage is longer than it, and the server sets ana offline at once.
+    await root.request("update_settings", presence_grace_seconds=0)
+    async with running(harness, "ana", tmp_path / "ana.db") as ana:
+
+        def status_here() -> str | None:
+            return ana.store.presence.status if ana.store.presence else None
+
+        def status_there() -> str:
+            return harness.server.core.state.presence[ana_id].status
+
+        await until(lambda: status_here() == "online")
+        for chosen in ("online", "away"):
+            await ana.set_presence(chosen)
+            await harness.stop()
+            await harness.start()
+            await until(lambda: ana.link.status == "online")
+            await until(lambda: status_there() == chosen)  # noqa: B023 (awaited here)
+            await until(lambda: status_here() == chosen)  # noqa: B023
