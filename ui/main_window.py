@@ -136,7 +136,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 8000)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Closing the window ends the session."""
+        """Closing the window ends the session; its widgets stop listening to it first (they are
+        deleted with the window, while the session still reports that it stopped)."""
+        self.session.detach_observers()
         self.session.stop()
         self.closed.emit()
         super().closeEvent(event)

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from desktop_app.credentials import CredentialStore
 from desktop_app.main import display_problem
 from desktop_app.main import main as app_main
+from routing_client.client import LinkState
 from routing_client.rpc import RpcClient
 from tests.app.conftest import Desk, MemoryKeyring
 from tests.server.harness import PASSWORD, drain, until, wait_for_event
@@ -242,3 +243,16 @@ def test_demo_user_needs_demo(capsys: pytest.CaptureFixture[str], tmp_path: Path
         app_main(["--demo-user", "ben"])
     assert exit_info.value.code == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+async def test_a_closed_window_leaves_nothing_listening_to_its_session(desk: Desk) -> None:
+    """Once a window is closed (and its widgets deleted), its session reporting that it stopped
+    reaches no deleted widget — the traceback every window close used to print."""
+    window = await desk.window("ana")
+    session = window.session
+    window.close()
+    for _ in range(5):
+        await asyncio.sleep(0.05)  # the loop deletes the closed window's widgets
+    session.link_changed(LinkState("stopped"))
+    session.store.apply_sync({"mode": "delta", "seq": 99, "events": [
+        {"event": "settings.updated", "seq": 99, "data": {"settings": {}}}]})  # fmt: skip
