@@ -41,8 +41,15 @@ def describe(entry: TimelineEntry, names: dict[str, str], me: str | None) -> str
     if entry.kind == "closed":
         return f"{clock(entry.at)}  Closed by {name(entry.actor_id)}."
     template = REASONS.get(entry.reason or "", "Routed ({reason}).")
+    # The rep is the assignee while priority or waiting; a step away from them names them in
+    # `details.rep` (when it does not, say "the account rep" rather than a wrong name).
+    rep = entry.details.get("rep")
+    if rep is None and entry.state in ("priority", "waiting"):
+        rep = entry.assigned_to
+    if rep is None:
+        template = template.replace(" {rep}", "").replace("{rep}", "the account rep")
     text = template.format(
-        rep=name(entry.assigned_to),
+        rep=name(rep if isinstance(rep, str) else None),
         actor=name(entry.actor_id),
         owner=name(entry.assigned_to),
         reason=entry.reason,

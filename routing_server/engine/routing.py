@@ -56,7 +56,7 @@ def route_new(tx: Tx, conv: Conversation, contact: Contact, reason: str | None =
     else:
         to_waiting(tx, conv, rep, reason or "dedicated_at_capacity")
         return
-    normal_routing(tx, conv, reason or outcome, outcome=outcome)
+    normal_routing(tx, conv, reason or outcome, outcome=outcome, rep=rep)
 
 
 def to_priority(
@@ -98,9 +98,15 @@ def normal_routing(
     actor_id: str | None = None,
     *,
     outcome: str | None = None,
+    rep: str | None = None,
 ) -> None:
-    """Into the team's shared inbox; `settle` then assigns it if the team auto-assigns."""
-    _move(tx, conv, "shared", None, reason, actor_id, outcome=outcome)
+    """Into the team's shared inbox; `settle` then assigns it if the team auto-assigns.
+
+    The timeline step names the dedicated agent it leaves (or passed over) in `details.rep`.
+    """
+    if rep is None and conv.state in ("priority", "waiting"):
+        rep = conv.assigned_to
+    _move(tx, conv, "shared", None, reason, actor_id, outcome=outcome, rep=rep)
     conv.was_shared = True
 
 
@@ -118,6 +124,7 @@ def _move(
     actor_id: str | None,
     *,
     outcome: str | None = None,
+    rep: str | None = None,
 ) -> None:
     """One routing step: the new state, no pending deadline, and a timeline entry."""
     tx.touch(conv)
@@ -133,6 +140,8 @@ def _move(
     details: dict[str, object] = {"from": from_state}
     if outcome is not None and outcome != reason:
         details["outcome"] = outcome
+    if rep is not None:
+        details["rep"] = rep
     tx.timeline(conv, state, reason, actor_id, **details)
 
 

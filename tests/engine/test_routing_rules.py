@@ -313,3 +313,19 @@ def test_a_users_view_follows_their_teams(world: World) -> None:
     world.run(admin.update_user, "a1", {"team_ids": ["support"]})
     [(payload, audience)] = world.events("conversation.upsert")
     assert (payload, audience) == (conv, frozenset({"a1"}))
+
+
+def test_steps_away_from_the_rep_name_the_rep(world: World) -> None:
+    """A step that passes over or leaves the dedicated agent names them in `details.rep`, so
+    the timeline can say whose absence sent it to the team."""
+    world.contact("+1", rep="a0")
+    world.away("a0")
+    passed_over = world.inbound("+1")
+    [step] = [t for t in world.last.timeline if t.conversation_id == passed_over.id]
+    assert (step.reason, step.details["rep"]) == ("dedicated_unavailable", "a0")
+    world.online("a0")
+    world.contact("+2", rep="a0")
+    left = world.inbound("+2")
+    world.away("a0")
+    [step] = [t for t in world.last.timeline if t.conversation_id == left.id]
+    assert (step.reason, step.details["rep"]) == ("dedicated_went_unavailable", "a0")

@@ -1,0 +1,31 @@
+"""Routing steps in plain words."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from inbox_protocol import TimelineEntry
+from ui.timeline_text import describe
+
+AT = datetime(2026, 11, 23, 14, 5, tzinfo=UTC)
+
+
+def step(reason: str, **details: object) -> TimelineEntry:
+    return TimelineEntry(at=AT, kind="shared", reason=reason, actor_id=None, state="shared",
+                         assigned_to=None, details=details)  # fmt: skip
+
+
+def test_a_step_away_from_the_rep_names_the_rep() -> None:
+    """Both ways out of the rep's hands name the rep from the step's details, never
+    "someone"; without a named rep the sentence still reads."""
+    names = {"u_ana": "Ana"}
+    assert describe(step("dedicated_unavailable", rep="u_ana"), names, "u_ben").endswith(
+        "the account rep Ana was not available."
+    )
+    assert describe(step("dedicated_went_unavailable", rep="u_ana"), names, "u_ben").endswith(
+        "the account rep Ana became unavailable."
+    )
+    assert describe(step("dedicated_went_unavailable"), names, "u_ben").endswith(
+        "In the shared inbox: the account rep became unavailable."
+    )
+    assert "someone" not in describe(step("dedicated_unavailable"), names, None)
