@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shlex
+import shutil
 import signal
 import sys
 from collections.abc import Sequence
@@ -44,9 +46,21 @@ def display_problem() -> str | None:
     if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
         return None
     return (
-        "no display: run it under a virtual one, for example `xvfb-run -a agent-inbox --demo`, "
+        f"no display: run it under a virtual one, for example `xvfb-run -a {launcher()} --demo`, "
         "or set QT_QPA_PLATFORM=offscreen"
     )
+
+
+def launcher() -> str:
+    """How to start this app again from a shell, as a command that works as printed (the
+    `agent-inbox` script is often not on PATH, e.g. inside a virtual environment)."""
+    script = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    if script is not None and script.name == "agent-inbox" and script.exists():
+        return shlex.quote(os.path.relpath(script) if not script.is_absolute() else str(script))
+    found = shutil.which("agent-inbox")
+    if found:
+        return "agent-inbox"
+    return f"{shlex.quote(sys.executable)} -m desktop_app.main"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
