@@ -13,9 +13,12 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
+
+from routing_client.errors import explain
 
 # (url, username, password, remember) → None; raises with a `message` to show on failure.
 SignIn = Callable[[str, str, str, bool], Awaitable[None]]
@@ -38,6 +41,7 @@ class LoginDialog(QDialog):
         self._pending: set[asyncio.Task[None]] = set()
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle("Sign in to Agent Inbox")
+        self.setMinimumWidth(400)  # room for a sentence of explanation without a tall wrap
         self._sign_in = sign_in
         self.url = QLineEdit(url, self)
         self.url.setAccessibleName("Server URL")
@@ -51,9 +55,21 @@ class LoginDialog(QDialog):
         if keyring_problem:
             self.remember.setEnabled(False)
             self.remember.setToolTip(f"Not available: {keyring_problem}")
+        # The keyring's state is said in the dialog, not only in a tooltip.
+        self.keyring_note = QLabel(
+            f"“Remember me” is not available here: {keyring_problem}" if keyring_problem else "",
+            self,
+        )
+        self.keyring_note.setWordWrap(True)
+        self.keyring_note.setVisible(bool(keyring_problem))
+        # Progress in a neutral style; errors in the error style, below it.
+        self.progress = QLabel("", self)
+        self.progress.setVisible(False)
         self.error = QLabel(notice, self)
         self.error.setObjectName("loginError")
         self.error.setWordWrap(True)
+        # A wrapped message grows the dialog instead of squashing the fields.
+        self.error.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -67,6 +83,8 @@ class LoginDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.remember)
+        layout.addWidget(self.keyring_note)
+        layout.addWidget(self.progress)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         (self.password if username else self.username).setFocus()
@@ -88,10 +106,14 @@ class LoginDialog(QDialog):
         if not url.startswith(("ws://", "wss://")):
             self.error.setText("The server URL starts with ws:// or wss://.")
             return
-        self.error.setText("Signing in…")
+        self.error.setText("")
+        self.progress.setText(f"Signing in to {url}…")
+        self.progress.setVisible(True)
         try:
             await self._sign_in(url, user, password, self.remember.isChecked())
         except Exception as exc:
-            self.error.setText(getattr(exc, "message", None) or str(exc) or type(exc).__name__)
+            self.error.setText(explain(url, exc))
             return
+        finally:
+            self.progress.setVisible(False)
         self.accept()

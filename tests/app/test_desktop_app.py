@@ -187,6 +187,9 @@ async def test_remember_me_needs_a_keyring(desk: Desk) -> None:
         dialog = desk.controller.show_login(desk.harness.url, "ana")
         assert not dialog.remember.isEnabled()
         assert "no system keyring" in dialog.remember.toolTip()
+        # Said in the dialog itself, not only in a tooltip.
+        assert not dialog.keyring_note.isHidden()
+        assert "no system keyring" in dialog.keyring_note.text()
         dialog.close()
     finally:
         keyring.set_keyring(previous)
@@ -221,8 +224,44 @@ async def test_wrong_password_stays_in_the_dialog_with_the_reason(desk: Desk) ->
     dialog = desk.controller.show_login(desk.harness.url, "ana")
     dialog.password.setText("wrong")
     await dialog.submit()
-    assert "wrong username or password" in dialog.error.text()
+    assert dialog.error.text() == "Wrong username or password."
     assert dialog.isVisible()
+    assert dialog.progress.isHidden()
+
+
+async def test_sign_in_problems_are_said_in_plain_words(desk: Desk) -> None:
+    """Nothing listening, and something that is not an Agent Inbox server, each get a sentence
+    that says what to check — never the library's errno or HTTP status."""
+
+    async def not_ours(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+        await writer.drain()
+        writer.close()
+
+    web = await asyncio.start_server(not_ours, "127.0.0.1", 0)
+    web_port = web.sockets[0].getsockname()[1]
+    closed = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
+    closed_port = closed.sockets[0].getsockname()[1]
+    closed.close()
+    await closed.wait_closed()
+    try:
+        expectations = {
+            closed_port: f"Nothing is answering at 127.0.0.1:{closed_port} — is the server "
+            "running?",
+            web_port: f"Something answered at 127.0.0.1:{web_port}, but it is not an Agent "
+            "Inbox server.",
+        }
+        for port, expected in expectations.items():
+            dialog = desk.controller.show_login(f"ws://127.0.0.1:{port}", "ana")
+            dialog.password.setText("whatever")
+            await dialog.submit()
+            assert dialog.error.text() == expected
+            assert "Errno" not in dialog.error.text()
+            dialog.close()
+    finally:
+        web.close()
+        await web.wait_closed()
 
 
 def test_no_display_says_how_to_run_it(
