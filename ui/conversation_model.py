@@ -71,6 +71,9 @@ class ConversationListModel(QAbstractListModel):
         # Unread per row and their sum, kept in step with each change (no recount per event).
         self._unread_of: dict[str, int] = {}
         self._unread_total = 0
+        # True while a row is being removed: views can tell a highlight that moves because its
+        # row went away from one the user moved.
+        self.removing = False
         self._rebuild()
         self._unobserve = store.observe(self._on_change)
 
@@ -111,11 +114,15 @@ class ConversationListModel(QAbstractListModel):
         conv = self._store.conversations.get(conv_id)
         wanted = conv is not None and self._accept(conv, self._me())
         if row is not None and not wanted:
-            self.beginRemoveRows(QModelIndex(), row, row)
-            del self._keys[row]
-            del self._key_of[conv_id]
-            self._unread_total -= self._unread_of.pop(conv_id, 0)
-            self.endRemoveRows()
+            self.removing = True
+            try:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._keys[row]
+                del self._key_of[conv_id]
+                self._unread_total -= self._unread_of.pop(conv_id, 0)
+                self.endRemoveRows()
+            finally:
+                self.removing = False
         elif row is None and wanted and conv is not None:
             key = _key(conv)
             at = bisect.bisect(self._keys, key)

@@ -110,8 +110,15 @@ class InboxPane(QWidget):
         self.list.setItemDelegate(ConversationDelegate(self.list))
         self.list.setAccessibleName(f"{title} conversations")
         self.list.setSelectionMode(QListView.SelectionMode.SingleSelection)
+        # One selection: the highlighted row is the open conversation, whether it was reached
+        # with the mouse or the keyboard.
         self.list.clicked.connect(self._picked)
         self.list.activated.connect(self._picked)
+        self.list.selectionModel().currentChanged.connect(self._current_changed)
+        # When rows go away Qt moves the highlight to a neighbour: that is not a choice, so it
+        # opens nothing, and the highlight is cleared rather than left on another conversation.
+        self._highlight_lost = False
+        self.proxy.rowsRemoved.connect(self._rows_removed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.search)
@@ -120,6 +127,17 @@ class InboxPane(QWidget):
         self._ticker.setInterval(1000)
         self._ticker.timeout.connect(model.tick)
         self._ticker.start()
+
+    def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        if self.model.removing:
+            self._highlight_lost = True  # moved by Qt because its row went away
+        elif current.isValid():
+            self._picked(current)
+
+    def _rows_removed(self, parent: QModelIndex, first: int, last: int) -> None:
+        if self._highlight_lost:
+            self.list.selectionModel().clear()
+        self._highlight_lost = False
 
     def _picked(self, index: QModelIndex) -> None:
         source = self.proxy.mapToSource(index)
@@ -133,5 +151,7 @@ class InboxPane(QWidget):
     def pick_row(self, row: int) -> None:
         """Select and open the conversation in `row` (as a click would)."""
         index = self.proxy.index(row, 0)
-        self.list.setCurrentIndex(index)
-        self._picked(index)
+        if index == self.list.currentIndex():
+            self._picked(index)  # already highlighted: open it again, as a click does
+        else:
+            self.list.setCurrentIndex(index)  # opens it (one selection)

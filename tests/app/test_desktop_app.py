@@ -300,3 +300,50 @@ async def test_a_closed_window_leaves_nothing_listening_to_its_session(desk: Des
     session.link_changed(LinkState("stopped"))
     session.store.apply_sync({"mode": "delta", "seq": 99, "events": [
         {"event": "settings.updated", "seq": 99, "data": {"settings": {}}}]})  # fmt: skip
+
+
+async def test_the_highlighted_row_is_the_open_conversation(desk: Desk, qtbot: QtBot) -> None:
+    """Down moves the highlight and opens that conversation; Ctrl+Shift+W then closes the one
+    highlighted and shown, not the one opened before."""
+    ana = await desk.window("ana")
+    gw = await desk.harness.gateway()
+    for sender in ("+15550101", "+15550102"):
+        conv_id = (await desk.harness.inbound(gw, sender, "hello"))["conversation_id"]
+        await until(lambda: counts(ana)["shared"] == 1)
+        await ana.session.conversation_command("claim", conv_id)
+    await until(lambda: counts(ana)["mine"] == 2)
+    ana.tabs.setCurrentWidget(ana.panes["mine"])
+    mine = ana.panes["mine"]
+    first, second = mine.model.conversation_id(0), mine.model.conversation_id(1)
+    mine.pick_row(0)
+    await until(lambda: ana.view.conversation_id == first)
+    mine.list.setFocus()
+    qtbot.keyClick(mine.list, Qt.Key.Key_Down)
+    await until(lambda: ana.view.conversation_id == second)
+    qtbot.keyClick(ana, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)  # fmt: skip
+    state = desk.harness.server.core.state
+    await until(
+        lambda: second not in state.conversations or not state.conversations[second].is_open
+    )
+    assert state.conversations[first].state == "claimed"
+
+
+async def test_a_conversation_leaving_the_pane_hands_the_highlight_to_nobody(desk: Desk) -> None:
+    """When the open conversation leaves the pane (another agent claimed it), the view keeps it
+    and says so, and no other row is highlighted or opened in its place."""
+    ana = await desk.window("ana")
+    ben = await desk.window("ben")
+    gw = await desk.harness.gateway()
+    await desk.harness.inbound(gw, "+15550103", "mine?")
+    await desk.harness.inbound(gw, "+15550104", "other")
+    await until(lambda: counts(ana)["shared"] == 2)
+    shared = ana.panes["shared"]
+    taken = shared.model.conversation_id(0)
+    shared.pick_row(0)
+    await until(lambda: ana.view.conversation_id == taken)
+    await ben.session.conversation_command("claim", taken)
+    await until(lambda: counts(ana)["shared"] == 1)
+    await until(lambda: not ana.view.notice.isHidden())
+    assert ana.view.conversation_id == taken
+    assert not shared.list.currentIndex().isValid()
