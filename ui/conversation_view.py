@@ -24,11 +24,14 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from inbox_protocol import Message, TimelineEntry
+from routing_client.client import LinkState
 from sync.session import SyncSession
 from sync.store import Change, PendingReply
 from ui.timeline_text import clock, describe, headline
 
-DELIVERY_MARK = {"pending": "🕓", "sent": "✓", "delivered": "✓✓", "failed": "✗ failed"}
+# Words and marks the bundled font (DejaVu Sans) has: no emoji.
+DELIVERY_MARK = {"pending": "sending", "sent": "✓", "delivered": "✓✓", "failed": "✗ failed"}
+OFFLINE_TIP = "Not connected to the server: {action} when it is back. Replies still queue."
 
 
 class ReplyEdit(QPlainTextEdit):
@@ -108,7 +111,16 @@ class ConversationView(QWidget):
         layout.addWidget(split, 1)
         layout.addLayout(composer)
         self._unobserve = self.store.observe(self._on_change)
+        # Actions that need the server wait for it; the reply box keeps queueing meanwhile.
+        self._connected = session.link.status == "online"
+        session.observe_link(self._link_changed)
         self._refresh()
+
+    def _link_changed(self, state: LinkState) -> None:
+        connected = state.status == "online"
+        if connected != self._connected:
+            self._connected = connected
+            self._refresh()
 
     def _button(self, text: str, accessible: str, slot: Callable[[], Any]) -> QPushButton:
         button = QPushButton(text, self)
@@ -174,6 +186,12 @@ class ConversationView(QWidget):
         staff = self.store.me is not None and self.store.me.role in ("supervisor", "admin")
         self.close_button.setEnabled(conv.state != "closed" and (mine or staff))
         self.transfer_button.setEnabled(conv.state != "closed" and (mine or staff))
+        for button, action in ((self.claim_button, "claim"), (self.release_button, "release"),
+                               (self.close_button, "close"),
+                               (self.transfer_button, "transfer")):  # fmt: skip
+            if not self._connected:
+                button.setEnabled(False)
+            button.setToolTip("" if self._connected else OFFLINE_TIP.format(action=action))
         can_reply = conv.state in ("shared", "priority") or (conv.state == "claimed" and mine)
         self.send_button.setEnabled(can_reply)
         self.reply.setEnabled(can_reply)
@@ -188,7 +206,7 @@ class ConversationView(QWidget):
         rows = []
         for item in self.store.thread(self.conversation_id or ""):
             if isinstance(item, PendingReply):
-                body, when, who, mark, out = item.body, item.at, "You", "🕓 queued", True
+                body, when, who, mark, out = item.body, item.at, "You", "queued", True
             else:
                 assert isinstance(item, Message)
                 out = item.direction == "out"

@@ -99,8 +99,9 @@ async def test_enter_sends_and_shift_enter_adds_a_line(desk: Desk, qtbot: QtBot)
 async def test_a_reply_typed_while_the_server_is_down_is_delivered_once(
     desk: Desk, qtbot: QtBot
 ) -> None:
-    """The server goes away: the banner says so, panes stay readable, the reply shows as
-    queued; when the server is back it is delivered exactly once."""
+    """The server goes away: the banner says so, panes stay readable, actions that need the
+    server are disabled with the reason, the reply shows as queued; when the server is back it
+    is delivered exactly once and the actions come back."""
     ana = await desk.window("ana")
     gw = await desk.harness.gateway()
     await desk.harness.inbound(gw, "+15551111", "Anyone there?")
@@ -112,6 +113,11 @@ async def test_a_reply_typed_while_the_server_is_down_is_delivered_once(
     await desk.harness.stop()
     await until(lambda: "Reconnecting" in ana.banner.text_now())
     assert counts(ana)["mine"] == 1
+    # Actions that need the server wait for it, and say why; the reply box stays open.
+    await until(lambda: not ana.view.close_button.isEnabled())
+    assert not ana.view.release_button.isEnabled()
+    assert "Not connected" in ana.view.close_button.toolTip()
+    assert ana.view.send_button.isEnabled()
     ana.view.reply.setPlainText("Back in a minute")
     ana.view.send()
     await until(lambda: "queued" in ana.view.messages_view.toPlainText())
@@ -120,6 +126,8 @@ async def test_a_reply_typed_while_the_server_is_down_is_delivered_once(
     out = await wait_for_event(gw, "outbound.message", timeout=15)
     assert out["body"] == "Back in a minute"
     await until(lambda: ana.banner.text_now() == "")
+    await until(lambda: ana.view.close_button.isEnabled())
+    assert ana.view.close_button.toolTip() == ""
     await asyncio.sleep(0.5)
     assert [e for e in await drain(gw) if e.event == "outbound.message"] == []
 
