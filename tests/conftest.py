@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from pathlib import Path
 
 import hypothesis  # noqa: F401  (see below)
@@ -17,6 +17,7 @@ import pytest
 # Qt must know before any QApplication exists that there is no display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from tests.postgres import PostgresCluster
 from tests.server.harness import Harness, start_harness
 
 
@@ -45,3 +46,14 @@ async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
         yield h
     finally:
         await h.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    """One real PostgreSQL server for the whole run, started on first use."""
+    cluster = PostgresCluster()
+    cluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
