@@ -148,6 +148,9 @@ class AppController(QObject):
     def _window_closed(self, window: MainWindow) -> None:
         if window in self.windows:
             self.windows.remove(window)
+        if window.retired is not None:  # its tasks are finishing: `stop` waits for them too
+            self._tasks.add(window.retired)
+            window.retired.add_done_callback(self._tasks.discard)
         self._maybe_finished()
 
     def _maybe_finished(self) -> None:

@@ -72,14 +72,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problem:
         print(f"agent-inbox: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    import qasync
     from PySide6.QtWidgets import QApplication
+
+    from desktop_app.qt_loop import QtLoop
 
     app = QApplication.instance() or QApplication(["agent-inbox"])
     app.setApplicationName("Agent Inbox")
     app.setOrganizationName("Agent Inbox")
     try:
-        return int(qasync.run(run_app(args)))
+        with asyncio.Runner(loop_factory=lambda: QtLoop(app)) as runner:
+            return int(runner.run(run_app(args)))
     except asyncio.CancelledError:
         return 0
 

@@ -7,11 +7,11 @@ import time
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
-from qasync import asyncSlot
 
 from inbox_protocol import Notification
 from sync.session import SyncSession
 from sync.store import Change
+from ui.tasks import owned, owner_of
 
 ALERT_KINDS = frozenset({"priority_routed", "reassignment_offer", "transferred_to_you",
                          "account_rep_assigned", "reply_failed"})  # fmt: skip
@@ -95,6 +95,7 @@ class AutoAway(QObject):
 
     def __init__(self, session: SyncSession, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self.tasks = owner_of(parent)
         self.session = session
         self.idle_minutes = 0  # 0: off
         self.last_input = time.monotonic()
@@ -126,7 +127,7 @@ class AutoAway(QObject):
             self.set_away_by_us = True
             self._set("away")
 
-    @asyncSlot(str)
+    @owned
     async def _set(self, status: str) -> None:
         try:
             await self.session.set_presence(status)

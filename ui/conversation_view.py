@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -21,13 +22,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
-from inbox_protocol import Message, TimelineEntry
-from routing_client.client import LinkState
+from inbox_protocol import Conversation, Message, TimelineEntry
+from routing_client.client import LinkState, NotConnected
+from routing_client.rpc import RequestFailed
 from sync.session import SyncSession
 from sync.store import Change, PendingReply
+from ui.tasks import owned, owner_of
 from ui.timeline_text import clock, describe, headline
+
+log = logging.getLogger(__name__)
 
 # Words and marks the bundled font (DejaVu Sans) has: no emoji.
 DELIVERY_MARK = {"pending": "sending", "sent": "✓", "delivered": "✓✓", "failed": "✗ failed"}
@@ -56,10 +60,14 @@ class ConversationView(QWidget):
 
     def __init__(self, session: SyncSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.tasks = owner_of(parent)
         self.session = session
         self.store = session.store
         self.conversation_id: str | None = None
         self.timeline: list[TimelineEntry] = []
+        # One timeline fetch at a time; a change meanwhile asks for one more after it.
+        self._fetching = False
+        self._fetch_again = False
 
         self.title = QLabel("Pick a conversation", self)
         self.title.setObjectName("conversationTitle")
@@ -130,7 +138,7 @@ class ConversationView(QWidget):
 
     # -- showing ------------------------------------------------------------------------------
 
-    @asyncSlot(str)
+    @owned
     async def open(self, conversation_id: str) -> None:
         """Show a conversation, load its messages and timeline, and mark it read."""
         self.conversation_id = conversation_id
@@ -155,6 +163,10 @@ class ConversationView(QWidget):
     def _on_change(self, change: Change) -> None:
         if self.conversation_id is None or change.key not in (self.conversation_id, None):
             return
+        if change.kind == "conversation_changed":
+            self._follow(change.detail)
+        elif change.kind == "reset" and self.conversation_id in self.store.conversations:
+            self.refresh_timeline()  # back after an outage: steps may have happened meanwhile
         if change.kind == "conversation_removed":
             reason = str(change.detail)
             text = {
@@ -165,6 +177,52 @@ class ConversationView(QWidget):
             self.notice.setText(text)
             self.notice.show()
         self._refresh()
+
+    def _follow(self, before: object) -> None:
+        """The open conversation changed: fetch the timeline again when it moved, and keep it
+        read while it is open."""
+        conv = self.store.conversations.get(self.conversation_id or "")
+        if conv is None:
+            return
+        if not isinstance(before, Conversation) or (
+            (before.state, before.assigned_to, before.routing)
+            != (conv.state, conv.assigned_to, conv.routing)
+        ):
+            self.refresh_timeline()
+        if conv.unread and self._connected:
+            self.mark_read()
+
+    @owned
+    async def refresh_timeline(self) -> None:
+        """Fetch the open conversation's routing steps again (at most one fetch at a time)."""
+        if self._fetching:
+            self._fetch_again = True
+            return
+        self._fetching = True
+        try:
+            while True:
+                self._fetch_again = False
+                conversation_id = self.conversation_id
+                if conversation_id is None:
+                    return
+                try:
+                    result = await self.session.open_conversation(conversation_id)
+                except (NotConnected, RequestFailed) as exc:
+                    # Gone from view or offline: the steps shown stay; a resync fetches again.
+                    log.info("timeline of %s not refreshed: %s", conversation_id, exc)
+                    return
+                if conversation_id == self.conversation_id:
+                    self.timeline = [TimelineEntry.model_validate(t) for t in result["timeline"]]
+                    self._refresh()
+                if not self._fetch_again:
+                    return
+        finally:
+            self._fetching = False
+
+    @owned
+    async def mark_read(self) -> None:
+        """Mark the open conversation read (it is in front of the agent)."""
+        await self._run(self._act("mark_read"))
 
     def _refresh(self) -> None:
         conv = self.store.conversations.get(self.conversation_id or "")
@@ -243,27 +301,27 @@ class ConversationView(QWidget):
     def _act(self, command: str, **fields: Any) -> Awaitable[Any]:
         return self.session.conversation_command(command, self.conversation_id or "", **fields)
 
-    @asyncSlot()
+    @owned
     async def claim(self) -> None:
         """Claim the open conversation."""
         await self._run(self._act("claim"))
 
-    @asyncSlot()
+    @owned
     async def release(self) -> None:
         """Release it to the team."""
         await self._run(self._act("release"))
 
-    @asyncSlot()
+    @owned
     async def close_conv(self) -> None:
         """Close it."""
         await self._run(self._act("close"))
 
-    @asyncSlot(str)
+    @owned
     async def transfer(self, to_user_id: str) -> None:
         """Transfer it to a teammate."""
         await self._run(self._act("transfer", to_user_id=to_user_id))
 
-    @asyncSlot()
+    @owned
     async def send(self) -> None:
         """Send the reply box's text (queued durably first; sent now or on reconnect)."""
         body = self.reply.toPlainText().strip()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -21,6 +23,7 @@ from ui.conversation_model import ConversationListModel, in_mine, in_priority, i
 from ui.conversation_view import ConversationView
 from ui.inbox_pane import InboxPane
 from ui.side_panels import ConnectionBanner, ContactPanel, PresenceToggle
+from ui.tasks import TaskOwner
 
 
 class MainWindow(QMainWindow):
@@ -31,8 +34,11 @@ class MainWindow(QMainWindow):
 
     def __init__(self, session: SyncSession, icon: QIcon, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        # Closing deletes the window with its timers, auto-away filter and store observers.
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # Every async slot of the window's widgets is a task of this owner: closing cancels
+        # them, waits for them, and only then deletes the window (with its timers, auto-away
+        # filter and store observers), so that no task outlives the widgets it touches.
+        self.tasks = TaskOwner()
+        self.retired: asyncio.Task[None] | None = None
         self.session = session
         self.store = session.store
         self.setWindowIcon(icon)
@@ -138,7 +144,11 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing the window ends the session; its widgets stop listening to it first (they are
         deleted with the window, while the session still reports that it stopped)."""
+        if self.tasks.closed:
+            super().closeEvent(event)
+            return
         self.session.detach_observers()
         self.session.stop()
+        self.retired = self.tasks.close_then(self.deleteLater)
         self.closed.emit()
         super().closeEvent(event)
