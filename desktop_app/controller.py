@@ -107,6 +107,8 @@ class AppController(QObject):
         window = MainWindow(session, self.icon)
         window.notifier.sound_enabled = self.prefs.sound
         window.auto_away.idle_minutes = self.prefs.auto_away_minutes
+        window.dnd_action.setChecked(self.prefs.do_not_disturb)
+        window.do_not_disturb_changed.connect(self.set_do_not_disturb)
         window.closed.connect(lambda: self._window_closed(window))
         window.preferences_requested.connect(lambda: self.show_preferences(window))
         self.windows.append(window)
@@ -144,6 +146,13 @@ class AppController(QObject):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_theme(app, theme)
+
+    def set_do_not_disturb(self, on: bool) -> None:
+        """Keep "Do not disturb" and apply it to every window."""
+        self.prefs.do_not_disturb = on
+        for window in self.windows:
+            if window.dnd_action.isChecked() != on:
+                window.dnd_action.setChecked(on)
 
     def _window_closed(self, window: MainWindow) -> None:
         if window in self.windows:

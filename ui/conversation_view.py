@@ -30,6 +30,7 @@ from sync.session import SyncSession
 from sync.store import Change, PendingReply
 from ui.tasks import owned, owner_of
 from ui.timeline_text import clock, describe, headline
+from ui.undo import DONE, DelayedActions
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ class ConversationView(QWidget):
 
     contact_opened = Signal(str)
     failed = Signal(str)
+    said = Signal(str)  # a short confirmation for the window's toast
 
     def __init__(self, session: SyncSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,6 +70,12 @@ class ConversationView(QWidget):
         # One timeline fetch at a time; a change meanwhile asks for one more after it.
         self._fetching = False
         self._fetch_again = False
+        # Close and Release wait a few seconds for an Undo (see ui/undo.py).
+        self.held = DelayedActions(session, self.tasks, self)
+        self.held.changed.connect(lambda _: self._refresh())
+        self.held.failed.connect(self.failed)
+        # Whom the agent transferred a conversation to, for the notice once it is gone.
+        self._transferred_to: dict[str, str] = {}
 
         self.title = QLabel("Pick a conversation", self)
         self.title.setObjectName("conversationTitle")
@@ -169,9 +177,12 @@ class ConversationView(QWidget):
             self.refresh_timeline()  # back after an outage: steps may have happened meanwhile
         if change.kind == "conversation_removed":
             reason = str(change.detail)
+            target = self._transferred_to.get(self.conversation_id)
             text = {
                 "claimed": "Another agent claimed this conversation.",
-                "transferred": "This conversation was transferred to a teammate.",
+                "transferred": f"You transferred this conversation to {target}."
+                if target
+                else "This conversation was transferred to a teammate.",
                 "account_rep_changed": "The customer's account rep changed: it went to them.",
             }.get(reason, "This conversation is no longer in your view.")
             self.notice.setText(text)
@@ -237,7 +248,12 @@ class ConversationView(QWidget):
                 widget.setEnabled(False)
             return
         self.title.setText(f"{conv.contact.name}  ·  {conv.channel}  ·  {conv.contact.handle}")
-        self.where.setText(headline(conv, names, me))
+        held = self.held.held.get(conv.id)
+        self.where.setText(
+            headline(conv, names, me)
+            if held is None
+            else f"{DONE[held.command]} it in a moment — Undo in the message below (Ctrl+Z)."
+        )
         mine = conv.assigned_to == me
         self.claim_button.setEnabled(conv.state == "shared" or (conv.state == "priority" and mine))
         self.release_button.setEnabled(conv.state in ("claimed", "priority") and mine)
@@ -250,7 +266,13 @@ class ConversationView(QWidget):
             if not self._connected:
                 button.setEnabled(False)
             button.setToolTip("" if self._connected else OFFLINE_TIP.format(action=action))
-        can_reply = conv.state in ("shared", "priority") or (conv.state == "claimed" and mine)
+        if held is not None:  # nothing else happens to it until it is sent or undone
+            for button in (self.claim_button, self.release_button, self.close_button,
+                           self.transfer_button):  # fmt: skip
+                button.setEnabled(False)
+        can_reply = held is None and (
+            conv.state in ("shared", "priority") or (conv.state == "claimed" and mine)
+        )
         self.send_button.setEnabled(can_reply)
         self.reply.setEnabled(can_reply)
         self.messages_view.setHtml(self._thread_html())
@@ -290,13 +312,15 @@ class ConversationView(QWidget):
 
     # -- intents ------------------------------------------------------------------------------
 
-    async def _run(self, work: Awaitable[Any]) -> None:
+    async def _run(self, work: Awaitable[Any]) -> bool:
         """Run an intent; a refusal or a dropped connection is shown, never swallowed."""
         try:
             await work
         except Exception as exc:
             message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
             self.failed.emit(message)
+            return False
+        return True
 
     def _act(self, command: str, **fields: Any) -> Awaitable[Any]:
         return self.session.conversation_command(command, self.conversation_id or "", **fields)
@@ -306,20 +330,32 @@ class ConversationView(QWidget):
         """Claim the open conversation."""
         await self._run(self._act("claim"))
 
-    @owned
-    async def release(self) -> None:
-        """Release it to the team."""
-        await self._run(self._act("release"))
+    def release(self) -> None:
+        """Release it to the team, after the few seconds in which it can be undone."""
+        self._hold("release")
 
-    @owned
-    async def close_conv(self) -> None:
-        """Close it."""
-        await self._run(self._act("close"))
+    def close_conv(self) -> None:
+        """Close it, after the few seconds in which it can be undone."""
+        self._hold("close")
+
+    def _hold(self, command: str) -> None:
+        conv = self.store.conversations.get(self.conversation_id or "")
+        if conv is not None and self._connected and conv.id not in self.held.held:
+            self.held.hold(command, conv.id, conv.contact.name)
+
+    def undo(self) -> bool:
+        """Take back the open conversation's held Close or Release; True when there was one."""
+        return self.held.undo(self.conversation_id or "")
 
     @owned
     async def transfer(self, to_user_id: str) -> None:
-        """Transfer it to a teammate."""
-        await self._run(self._act("transfer", to_user_id=to_user_id))
+        """Transfer it to a teammate (the notice then says to whom)."""
+        conversation_id = self.conversation_id or ""
+        conv = self.store.conversations.get(conversation_id)
+        target = self.store.member_name(to_user_id)
+        self._transferred_to[conversation_id] = target
+        if await self._run(self._act("transfer", to_user_id=to_user_id)) and conv is not None:
+            self.said.emit(f"Transferred the conversation with {conv.contact.name} to {target}.")
 
     @owned
     async def send(self) -> None:

@@ -34,7 +34,14 @@ class TaskOwner:
         if self.closed:
             work.close()
             return None
-        task = asyncio.ensure_future(work)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            # Outside the loop (a plain test, shutdown): nothing could ever run it.
+            log.warning("no running loop: %r not started", work)
+            work.close()
+            return None
+        task = loop.create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._done)
         return task
@@ -62,20 +69,29 @@ class TaskOwner:
         if running:
             await asyncio.gather(*running, return_exceptions=True)
 
-    def close_then(self, then: Callable[[], None]) -> asyncio.Task[None] | None:
-        """Cancel every task, then call `then` once they have all finished (at once when no loop
-        runs any more); returns the task that waits, if one was needed."""
+    def close_then(
+        self, then: Callable[[], None], last: Work | None = None
+    ) -> asyncio.Task[None] | None:
+        """Cancel every task, await `last` (work the closing itself needs) once they have all
+        finished, then call `then`; at once, without `last`, when no loop runs any more.
+        Returns the task that waits, if one was needed."""
         running = self.cancel()
         try:
             asyncio.get_running_loop()
         except RuntimeError:
+            if last is not None:
+                last.close()
             then()
             return None
 
         async def finish() -> None:
-            if running:
-                await asyncio.gather(*running, return_exceptions=True)
-            then()
+            try:
+                if running:
+                    await asyncio.gather(*running, return_exceptions=True)
+                if last is not None:
+                    await last
+            finally:
+                then()
 
         return asyncio.ensure_future(finish())
 
