@@ -252,7 +252,7 @@ class ConversationView(QWidget):
         self.where.setText(
             headline(conv, names, me)
             if held is None
-            else f"{DONE[held.command]} it in a moment — Undo in the message below (Ctrl+Z)."
+            else f"{DONE[held.command]} in a few seconds — Undo with Ctrl+Z."
         )
         mine = conv.assigned_to == me
         self.claim_button.setEnabled(conv.state == "shared" or (conv.state == "priority" and mine))

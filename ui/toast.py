@@ -9,7 +9,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 MARGIN = 16
-MAX_WIDTH = 560
+MAX_WIDTH = 520
 
 
 class Toast(QFrame):
@@ -88,16 +88,16 @@ class Toast(QFrame):
             act()
 
     def _place(self) -> None:
-        """Centre it at the bottom of the window, as wide as its text needs (within bounds)."""
+        """Bottom left of the window, as mail clients put it: over the end of the list, not
+        over the reply box and its Send button."""
         parent = self.parentWidget()
         if parent is None:
             return
         width = min(MAX_WIDTH, parent.width() - 2 * MARGIN)
         self.setFixedWidth(max(200, width))
         self.adjustSize()
-        x = (parent.width() - self.width()) // 2
         y = parent.height() - self.height() - MARGIN
-        self.move(max(0, x), max(0, y))
+        self.move(MARGIN, max(0, y))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Follow the window's size."""
