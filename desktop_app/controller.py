@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop_app.credentials import CredentialStore, CredentialsUnavailable
 from desktop_app.preferences import Preferences
+from desktop_app.single_instance import ACTIVATE, SCHEME, BadLink, Link, parse_link
 from desktop_app.theme import apply_theme
 from routing_client.client import login
 from sync.outbox import Outbox
@@ -53,6 +54,8 @@ class AppController(QObject):
         self.login_dialog: LoginDialog | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self.finished = asyncio.Event()
+        # A link that arrived before any window was open (opened in the first one).
+        self.pending_link: Link | None = None
 
     async def start(self, url: str | None = None) -> None:
         """Open the remembered user's window, or ask them to sign in."""
@@ -99,6 +102,35 @@ class AppController(QObject):
         if problem:
             window.statusBar().showMessage(f"Could not remember you: {problem}", 10_000)
 
+    def open_link(self, text: str) -> bool:
+        """Open what a link names (or, for ACTIVATE, bring a window forward) in the first window;
+        kept until one is open when only the sign-in dialog is. False for a bad link."""
+        if text == ACTIVATE:
+            link = None
+        else:
+            try:
+                link = parse_link(text)
+            except BadLink as exc:
+                if self.windows:
+                    self.windows[0].statusBar().showMessage(str(exc), 10_000)
+                return False
+        if not self.windows:
+            self.pending_link = link
+            if self.login_dialog is not None:
+                self.login_dialog.raise_()
+                self.login_dialog.activateWindow()
+            return True
+        window = self.windows[0]
+        if link is None:
+            window.showNormal()
+            window.raise_()
+            window.activateWindow()
+        elif link.kind == "contact":
+            window.show_contact(link.id)
+        else:
+            window.show_conversation(link.id)
+        return True
+
     def open_window(self, url: str, username: str, token: str) -> MainWindow:
         """Open a window for a signed-in user and keep their session running."""
         session = SyncSession(
@@ -116,6 +148,9 @@ class AppController(QObject):
         task = asyncio.ensure_future(self._watch(window, url, username))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        if self.pending_link is not None:
+            link, self.pending_link = self.pending_link, None
+            self.open_link(f"{SCHEME}://{link.kind}/{link.id}")
         return window
 
     async def _watch(self, window: MainWindow, url: str, username: str) -> None:

@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QObject, QUrl
+from PySide6.QtCore import QLoggingCategory, QObject, QUrl
 
 import resources
 
@@ -27,6 +27,9 @@ def chime_path() -> Path:
 
 def audio_problem() -> str | None:
     """Why no sound can be heard here, in one line (None when there is an audio output)."""
+    # QtMultimedia lists every optional codec and audio library it did not find (VA-API,
+    # PipeWire): noise for an app that plays one WAV; what matters is said here, in one line.
+    QLoggingCategory.setFilterRules("qt.multimedia.*=false")
     try:
         from PySide6.QtMultimedia import QMediaDevices
     except ImportError as exc:  # a build without QtMultimedia, or its libraries missing

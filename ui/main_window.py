@@ -23,7 +23,7 @@ from ui.conversation_model import ConversationListModel, in_mine, in_priority, i
 from ui.conversation_view import ConversationView
 from ui.inbox_pane import InboxPane
 from ui.side_panels import ConnectionBanner, ContactPanel, PresenceToggle
-from ui.tasks import TaskOwner
+from ui.tasks import TaskOwner, owned
 from ui.toast import Toast
 
 
@@ -209,6 +209,26 @@ class MainWindow(QMainWindow):
                         pane.pick_row(proxy_row)
                         return
         self.view.open(conversation_id)
+
+    def show_contact(self, contact_id: str) -> None:
+        """Bring the window forward with a contact in the contact panel (an agent-inbox://
+        link); a contact the user may not see, or none, is said in the toast."""
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        self._load_contact(contact_id)
+
+    @owned
+    async def _load_contact(self, contact_id: str) -> None:
+        try:
+            result = await self.session.request("get_contact", contact_id=contact_id)
+        except Exception as exc:
+            reason = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+            self.toast.show_message(f"Could not open the contact {contact_id}: {reason}")
+            return
+        self.contact.contact_id = contact_id
+        self.contact.show_contact(result["contact"], result["history"])
+        self.toast.show_message(f"Showing {result['contact']['name']} from a link.", seconds=4)
 
     def _dnd_toggled(self, on: bool) -> None:
         self.notifier.do_not_disturb = on
