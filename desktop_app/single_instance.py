@@ -10,6 +10,7 @@ import os
 import re
 from dataclasses import dataclass
 
+from platformdirs import user_data_dir
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
@@ -46,12 +47,13 @@ def parse_link(text: str) -> Link:
 
 
 def instance_name() -> str:
-    """The local socket's name: one per user (AGENT_INBOX_INSTANCE overrides it)."""
+    """The local socket's name: one per user and data folder, so one app per profile
+    (AGENT_INBOX_INSTANCE overrides it)."""
     override = os.environ.get("AGENT_INBOX_INSTANCE")
     if override:
         return override
-    digest = hashlib.sha256(getpass.getuser().encode()).hexdigest()[:12]
-    return f"agent-inbox-{digest}"
+    profile = f"{getpass.getuser()}|{user_data_dir('agent-inbox', appauthor=False)}"
+    return f"agent-inbox-{hashlib.sha256(profile.encode()).hexdigest()[:12]}"
 
 
 def hand_over(message: str, name: str | None = None) -> bool:
