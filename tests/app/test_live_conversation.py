@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import pytest
 
 from tests.app.conftest import Desk
-from tests.server.harness import until
+from tests.server.harness import PASSWORD, until
 from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.qt
@@ -124,3 +125,18 @@ async def test_closing_a_window_mid_request_ends_its_tasks_before_its_widgets(
     await ana.retired
     assert len(ana.tasks) == 0
     assert ana.tasks.spawn(asyncio.sleep(0)) is None  # a closed window starts nothing more
+
+
+async def test_closing_the_sign_in_dialog_mid_attempt_ends_the_attempt(desk: Desk) -> None:
+    """Closing the sign-in dialog while it signs in cancels the attempt: it opens no window and
+    touches no deleted widget."""
+    await desk.harness.add_user("ana")
+    dialog = desk.controller.show_login(desk.harness.url, "ana")
+    dialog.password.setText(PASSWORD)
+    attempt = dialog.submit()
+    dialog.close()
+    with contextlib.suppress(asyncio.CancelledError):
+        await attempt
+    assert attempt.cancelled()
+    await asyncio.sleep(0.2)
+    assert desk.controller.windows == []
