@@ -74,6 +74,7 @@ class ConversationRemoved(BaseModel):
 
     conversation_id: str
     reason: str
+    assigned_to: str | None = None
 
 
 class MessageEvent(BaseModel):

@@ -153,7 +153,8 @@ def event_data(state: State, ev: EngineEvent) -> dict[str, Any]:
     if isinstance(payload, Conversation):
         return {"conversation": dump(conversation(state, payload))}
     if isinstance(payload, Removal):
-        return {"conversation_id": payload.conversation_id, "reason": payload.reason}
+        return {"conversation_id": payload.conversation_id, "reason": payload.reason,
+                "assigned_to": payload.assigned_to}  # fmt: skip
     if isinstance(payload, Message):
         return {"message": dump(message(payload))}
     if isinstance(payload, Presence):

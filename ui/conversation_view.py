@@ -177,12 +177,17 @@ class ConversationView(QWidget):
             self.refresh_timeline()  # back after an outage: steps may have happened meanwhile
         if change.kind == "conversation_removed":
             reason = str(change.detail)
-            target = self._transferred_to.get(self.conversation_id)
+            mine = self._transferred_to.get(self.conversation_id)
+            to = self.store.removed_to.get(self.conversation_id)
+            known = self.store.team.get(to or "")
+            whom = known.display_name if known else "a teammate"
             text = {
-                "claimed": "Another agent claimed this conversation.",
-                "transferred": f"You transferred this conversation to {target}."
-                if target
-                else "This conversation was transferred to a teammate.",
+                "claimed": "Another agent claimed this conversation."
+                if known is None
+                else f"{whom} claimed this conversation.",
+                "transferred": f"You transferred this conversation to {mine}."
+                if mine
+                else f"This conversation was transferred to {whom}.",
                 "account_rep_changed": "The customer's account rep changed: it went to them.",
             }.get(reason, "This conversation is no longer in your view.")
             self.notice.setText(text)

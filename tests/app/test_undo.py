@@ -96,3 +96,24 @@ async def test_a_transfer_says_to_whom(desk: Desk) -> None:
     assert ana.view.notice.text() == "You transferred this conversation to Ben."
     assert ana.toast.text.text().endswith("to Ben.")
     await until(lambda: conv_id in ben.store.conversations)
+
+
+async def test_a_supervisors_transfer_and_a_teammates_claim_say_who(desk: Desk) -> None:
+    """When a supervisor transfers Ana's conversation to Ben, Ana's open view says it went to
+    Ben; when Ben claims a shared one Ana has open, it says Ben claimed it."""
+    ben = await desk.window("ben")
+    ana = await desk.window("ana")
+    sam = await desk.harness.agent("sam", "supervisor")
+    ben_id = ben.store.me.id  # type: ignore[union-attr]
+    conv_id = await claimed_and_open(desk, ana)
+    await sam.request("transfer", conversation_id=conv_id, to_user_id=ben_id)
+    await until(lambda: not ana.view.notice.isHidden())
+    assert ana.view.notice.text() == "This conversation was transferred to Ben."
+    gw = await desk.harness.gateway()
+    shared = str((await desk.harness.inbound(gw, "+15550171", "hi"))["conversation_id"])
+    await until(lambda: shared in ana.store.conversations)
+    ana.view.open(shared)
+    await until(lambda: ana.view.notice.isHidden())
+    await ben.session.conversation_command("claim", shared)
+    await until(lambda: not ana.view.notice.isHidden())
+    assert ana.view.notice.text() == "Ben claimed this conversation."
