@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         "a lot in a minute",
     )  # fmt: skip
     parser.add_argument("--theme", choices=("light", "dark"))
+    parser.add_argument("--qt-probe", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
         "--self-test", action="store_true",
         help="check Qt plugins, fonts, the keyring, notifications, sound and the server "
@@ -99,6 +100,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             parse_link(args.link)
         except BadLink as exc:
             parser.error(str(exc))
+    if args.qt_probe:
+        from desktop_app.self_test import probe_main
+
+        return probe_main()
     problem = display_problem()
     if args.self_test:
         from desktop_app.self_test import run_self_test

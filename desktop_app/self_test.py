@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
+import sys
 import tempfile
 import wave
 from collections.abc import Callable
@@ -16,6 +18,7 @@ from typing import Literal, TextIO
 
 Outcome = Literal["ok", "warn", "FAIL"]
 FONT = "DejaVu Sans"
+PROBE_FLAG = "--qt-probe"  # the hidden argument of the child that tries Qt first
 
 
 @dataclass(frozen=True)
@@ -27,18 +30,29 @@ class Check:
     detail: str
 
 
-def check_qt(display_problem: str | None) -> list[Check]:
-    """The platform plugin Qt runs on, and the image plugin the SVG icon needs."""
-    from PySide6.QtGui import QGuiApplication
+def probe_platform() -> Check:
+    """Start Qt in a child process: a platform plugin that cannot load (a missing libxcb-*)
+    aborts the process that tries, so this one must not be the first to try."""
+    command = [sys.executable] if getattr(sys, "frozen", False) else [
+        sys.executable, "-m", "desktop_app.main"]  # fmt: skip
+    try:
+        probe = subprocess.run(
+            [*command, PROBE_FLAG], capture_output=True, text=True, timeout=60, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return Check("Qt platform", "FAIL", f"Qt could not be started: {exc}")
+    if probe.returncode == 0 and probe.stdout.strip():
+        return Check("Qt platform", "ok", f"the {probe.stdout.strip()!r} plugin loads")
+    said = [line for line in probe.stderr.splitlines() if line.strip()]
+    reason = said[0] if said else f"exit status {probe.returncode}"
+    return Check("Qt platform", "FAIL", f"Qt cannot open a window here: {reason}")
 
+
+def check_qt(display_problem: str | None, platform: Check) -> list[Check]:
+    """The platform plugin Qt runs on, and the image plugin the SVG icon needs."""
     from desktop_app.theme import app_icon
 
-    checks = []
-    platform = QGuiApplication.platformName()
-    if display_problem:
-        checks.append(Check("display", "FAIL", display_problem))
-    else:
-        checks.append(Check("Qt platform", "ok", f"the {platform!r} plugin is loaded"))
+    checks = [Check("display", "FAIL", display_problem)] if display_problem else [platform]
     icon = app_icon()
     if icon.isNull() or icon.pixmap(32, 32).isNull():
         checks.append(Check("Qt plugins", "FAIL", "the SVG image plugin is missing: no icons"))
@@ -156,15 +170,26 @@ def report(checks: list[Check], out: TextIO) -> int:
     return 1 if failed else 0
 
 
+def probe_main() -> int:
+    """The child of `probe_platform`: start Qt, print the platform's name."""
+    from PySide6.QtGui import QGuiApplication
+
+    app = QGuiApplication.instance() or QGuiApplication(["agent-inbox"])
+    print(QGuiApplication.platformName())
+    del app
+    return 0
+
+
 def run_self_test(server_url: str | None, display_problem: str | None, out: TextIO) -> int:
-    """Run every check (offscreen when there is no display, to check the rest)."""
-    if display_problem:
+    """Run every check (offscreen when Qt cannot open a window here, to check the rest)."""
+    platform = probe_platform() if not display_problem else Check("display", "FAIL", "")
+    if display_problem or platform.outcome == "FAIL":
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(["agent-inbox"])
     assert app is not None
-    checks = check_qt(display_problem)
+    checks = check_qt(display_problem, platform)
     sync_checks: list[Callable[[], Check]] = [check_fonts, check_keyring, check_sound]
     checks += [check() for check in sync_checks]
 

@@ -96,3 +96,16 @@ def test_demo_users_and_who_the_demo_agent_is(capsys: pytest.CaptureFixture[str]
         app_main(["--demo", "--demo-user", "zoe"])
     assert exit_info.value.code == 2
     assert "choose from ben, cleo, sam, root" in capsys.readouterr().err
+
+
+def test_the_self_test_says_when_qt_cannot_open_a_window() -> None:
+    """A platform plugin Qt cannot load (here a missing one) is a failure that names it, and
+    the other checks still run."""
+    result = self_test(env={"QT_QPA_PLATFORM": "nosuch", "DBUS_SESSION_BUS_ADDRESS": ""})
+    assert result.returncode == 1
+    report = lines(result)
+    outcome, detail = report["Qt platform"]
+    assert outcome == "FAIL"
+    assert 'platform plugin "nosuch"' in detail
+    assert report["fonts"][0] == "ok"
+    assert report["server"][0] == "ok"
