@@ -76,6 +76,7 @@ class ConversationRemoved(BaseModel):
 
     conversation_id: str
     reason: str
+    assigned_to: str | None = None
 
 
 class MessageEvent(BaseModel):

@@ -155,7 +155,11 @@ def event_data(state: State, ev: EngineEvent) -> dict[str, Any]:
         return dump(p.ConversationUpsert(conversation=conversation(state, payload)))
     if isinstance(payload, Removal):
         return dump(
-            p.ConversationRemoved(conversation_id=payload.conversation_id, reason=payload.reason)
+            p.ConversationRemoved(
+                conversation_id=payload.conversation_id,
+                reason=payload.reason,
+                assigned_to=payload.assigned_to,
+            )
         )
     if isinstance(payload, Message):
         return dump(p.MessageEvent(message=message(payload)))

@@ -13,12 +13,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from inbox_protocol import Contact, HistoryEntry
 from routing_client.client import LinkState
 from sync.session import SyncSession
 from sync.store import Change
+from ui.tasks import owned, owner_of
 from ui.timeline_text import clock
 
 STATUSES = ("online", "away", "offline")
@@ -31,6 +31,7 @@ class PresenceToggle(QComboBox):
 
     def __init__(self, session: SyncSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.tasks = owner_of(parent)
         self.session = session
         self.setAccessibleName("Presence")
         self.addItems([s.title() for s in STATUSES])
@@ -50,7 +51,7 @@ class PresenceToggle(QComboBox):
         self.setCurrentIndex(STATUSES.index(status))
         self._showing = False
 
-    @asyncSlot(int)
+    @owned
     async def _chosen(self, index: int) -> None:
         try:
             await self.session.set_presence(STATUSES[index])
@@ -107,6 +108,7 @@ class ContactPanel(QWidget):
 
     def __init__(self, session: SyncSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.tasks = owner_of(parent)
         self.session = session
         self.contact_id: str | None = None
         self.name = QLabel("—", self)
@@ -131,7 +133,7 @@ class ContactPanel(QWidget):
         if change.kind == "contact_changed" and change.key == self.contact_id:
             self.show_contact(change.detail)
 
-    @asyncSlot(str)
+    @owned
     async def load(self, contact_id: str) -> None:
         """Fetch and show a contact with its history."""
         self.contact_id = contact_id
