@@ -1,0 +1,151 @@
+"""Paints a conversation row from the model's roles, with the layout of `ui.row_layout`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from ui.avatars import avatar
+from ui.conversation_model import Role
+from ui.icons import channel_icon_name, is_dark, pixmap
+from ui.row_layout import ROW_HEIGHT, RowFonts, RowLayout, RowTexts, layout_row, when_text
+
+Index = QModelIndex | QPersistentModelIndex
+# Rows cached before the cache is dropped: enough for every visible row at several widths.
+CACHE_LIMIT = 2048
+
+
+def mix(a: QColor, b: QColor, amount: float) -> QColor:
+    """`a` moved `amount` (0..1) of the way towards `b`: muted tones stay opaque."""
+    return QColor(
+        round(a.red() + (b.red() - a.red()) * amount),
+        round(a.green() + (b.green() - a.green()) * amount),
+        round(a.blue() + (b.blue() - a.blue()) * amount),
+    )
+
+
+def accent(palette: QPalette) -> QColor:
+    """The accent of badges and links, readable on either theme."""
+    return QColor("#5b8ef0" if is_dark(palette) else "#2f6fde")
+
+
+class ConversationDelegate(QStyledItemDelegate):
+    """One conversation per row: avatar, name, time, channel, preview, countdown and badge."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._layouts: dict[tuple[object, ...], RowLayout] = {}
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        """Every row is as tall as the others (the list uses uniform item sizes)."""
+        return QSize(option.rect.width(), ROW_HEIGHT)
+
+    def row_layout(self, option: QStyleOptionViewItem, index: Index) -> RowLayout:
+        """The row's layout, computed once per width and contents (shared by paint and tests)."""
+        texts = RowTexts(
+            name=str(index.data(Qt.ItemDataRole.DisplayRole) or ""),
+            preview=str(index.data(Role.Preview) or ""),
+            time=when_text(index.data(Role.LastAt), datetime.now(UTC)),
+            seconds_to_share=index.data(Role.SecondsToShare),
+            unread=int(index.data(Role.Unread) or 0),
+        )
+        key = (option.rect.width(), option.rect.height(), option.font.key(), texts)
+        found = self._layouts.get(key)
+        if found is None:
+            if len(self._layouts) >= CACHE_LIMIT:
+                self._layouts.clear()
+            rect = QRect(0, 0, option.rect.width(), option.rect.height())
+            found = self._layouts[key] = layout_row(rect, texts, RowFonts.from_font(option.font))
+        return found
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        """Draw one row."""
+        style = option.widget.style() if option.widget else None
+        if style is not None:
+            style.drawPrimitive(
+                QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget
+            )
+        layout = self.row_layout(option, index)
+        fonts = RowFonts.from_font(option.font)
+        palette = option.palette
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        base = palette.color(QPalette.ColorRole.Base)
+        text = palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
+        muted = mix(text, palette.color(QPalette.ColorRole.Highlight) if selected else base, 0.4)
+        unread = int(index.data(Role.Unread) or 0)
+        ratio = painter.device().devicePixelRatioF()
+        painter.save()
+        painter.translate(option.rect.topLeft())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        key = str(index.data(Role.ContactId) or index.data(Qt.ItemDataRole.DisplayRole) or "")
+        name = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        painter.drawPixmap(layout.avatar, avatar(key, name, layout.avatar.width(), ratio))
+        left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        painter.setFont(fonts.name)
+        painter.setPen(text)
+        painter.drawText(layout.name, left, layout.name_text)
+        if layout.time is not None:
+            painter.setFont(fonts.badge if unread else fonts.small)
+            painter.setPen(accent(palette) if unread and not selected else muted)
+            painter.drawText(
+                layout.time,
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                layout.time_text,
+            )
+        channel = str(index.data(Role.Channel) or "")
+        painter.drawPixmap(
+            layout.channel, pixmap(channel_icon_name(channel), muted, layout.channel.width(), ratio)
+        )
+        if layout.preview is not None:
+            painter.setFont(fonts.body)
+            painter.setPen(text if unread else muted)
+            painter.drawText(layout.preview, left, layout.preview_text)
+        self._paint_pills(painter, layout, fonts, palette, index, ratio)
+        painter.restore()
+
+    def _paint_pills(
+        self,
+        painter: QPainter,
+        layout: RowLayout,
+        fonts: RowFonts,
+        palette: QPalette,
+        index: Index,
+        ratio: float,
+    ) -> None:
+        dark = is_dark(palette)
+        if layout.countdown is not None and layout.countdown_icon is not None:
+            seconds = int(index.data(Role.SecondsToShare) or 0)
+            urgent = seconds < 60
+            if dark:
+                fill, ink = ("#5a1e24", "#ffb3b8") if urgent else ("#4a3a12", "#ffd78a")
+            else:
+                fill, ink = ("#fde2e1", "#a4232f") if urgent else ("#fff1d6", "#8a5a00")
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(fill))
+            radius = layout.countdown.height() / 2
+            painter.drawRoundedRect(layout.countdown, radius, radius)
+            painter.drawPixmap(
+                layout.countdown_icon,
+                pixmap("countdown", QColor(ink), layout.countdown_icon.width(), ratio),
+            )
+            painter.setFont(fonts.badge)
+            painter.setPen(QColor(ink))
+            text_rect = layout.countdown.adjusted(layout.countdown_icon.width() + 10, 0, -6, 0)
+            painter.drawText(
+                text_rect,
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                layout.countdown_text,
+            )
+        if layout.badge is not None:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(accent(palette))
+            radius = layout.badge.height() / 2
+            painter.drawRoundedRect(layout.badge, radius, radius)
+            painter.setFont(fonts.badge)
+            painter.setPen(QColor("#ffffff"))
+            painter.drawText(layout.badge, Qt.AlignmentFlag.AlignCenter, layout.badge_text)
