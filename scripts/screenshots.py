@@ -1,6 +1,9 @@
 """Take the README's screenshots from the real app in demo mode (offscreen).
 
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py docs/screenshots
+
+Each view is taken in the light and the dark theme, at the window's default size and at its
+minimum size: list-*, conversation-*, minimum-* and empty-* PNGs.
 """
 
 from __future__ import annotations
@@ -20,12 +23,23 @@ from desktop_app.preferences import Preferences
 from desktop_app.theme import app_icon, apply_theme
 from ui.main_window import MainWindow
 
+THEMES = ("light", "dark")
+
 
 async def until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
     """Wait (polling: the app has no event for it) until `condition` holds."""
     async with asyncio.timeout(timeout):
         while not condition():  # noqa: ASYNC110
             await asyncio.sleep(0.1)
+
+
+async def snap(app: QApplication, window: MainWindow, out: Path, name: str) -> None:
+    """Save `window` as `name`-light.png and `name`-dark.png (back in the light theme after)."""
+    for theme in THEMES:
+        apply_theme(app, theme)
+        await asyncio.sleep(0.4)  # let restyled widgets lay out and repaint
+        window.grab().save(str(out / f"{name}-{theme}.png"))
+    apply_theme(app, "light")
 
 
 async def shoot(out: Path) -> None:
@@ -37,27 +51,39 @@ async def shoot(out: Path) -> None:
     controller = AppController(app_icon(), Preferences(), CredentialStore(), out / ".client")
     ana: MainWindow = controller.open_window(demo.url, "ana", await demo.token("ana"))
     ben: MainWindow = controller.open_window(demo.url, "ben", await demo.token("ben"))
-    for window in (ana, ben):
-        window.resize(1280, 760)
     try:
+        # Ben's Mine pane before he claims anything, nothing open: the empty states.
+        await until(lambda: ben.session.link.status == "online")
+        ben.tabs.setCurrentIndex(2)
+        await snap(app, ben, out, "empty")
+        # Ana's Priority pane: her customers, with the countdown to the shared inbox.
         await until(lambda: ana.panes["priority"].row_count() > 0)
         await asyncio.sleep(3)
         ana.tabs.setCurrentIndex(0)
         ana.panes["priority"].pick_row(0)
         await asyncio.sleep(2)
-        ana.grab().save(str(out / "priority-countdown.png"))
+        await snap(app, ana, out, "list")
+        # Ben claims from Shared and replies: bubbles, delivery state, routing steps inline.
         await until(lambda: ben.panes["shared"].row_count() > 1)
         ben.tabs.setCurrentIndex(1)
         ben.panes["shared"].pick_row(0)
         await asyncio.sleep(2)
-        ben.grab().save(str(out / "shared-pane.png"))
         ben.view.claim()
         await asyncio.sleep(1)
-        ben.view.reply.setPlainText("Hi! Yes, it ships today — tracking number follows.")
+        ben.view.reply.setPlainText("Hi! Yes, it ships today — the tracking number follows.")
         ben.view.send()
         await asyncio.sleep(2)
         ben.tabs.setCurrentIndex(2)
-        ben.grab().save(str(out / "conversation-timeline.png"))
+        await snap(app, ben, out, "conversation")
+        # The same window at its minimum size, then a search that finds nothing.
+        default = ben.size()
+        ben.resize(ben.minimumSize())
+        await snap(app, ben, out, "minimum")
+        ben.tabs.setCurrentIndex(1)
+        ben.panes["shared"].search.setText("abc")
+        await snap(app, ben, out, "search-empty")
+        ben.panes["shared"].search.clear()
+        ben.resize(default)
     finally:
         await controller.stop()
         await demo.stop()

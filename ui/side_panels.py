@@ -116,7 +116,10 @@ class ContactPanel(QWidget):
         self.history = QListWidget(self)
         self.history.setAccessibleName("Assignment history")
         self.history.setWordWrap(True)
+        for value in (self.name, self.handle, self.rep, self.priority):
+            value.setWordWrap(True)  # a long name or address wraps in a narrow panel
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("Contact", self.name)
         form.addRow("Handle", self.handle)
         form.addRow("Account rep", self.rep)
