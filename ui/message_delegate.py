@@ -35,12 +35,16 @@ STATE_ICON = 14
 CACHE_LIMIT = 1024
 
 
-def wrapped(text: str, font: QFont, width: int) -> tuple[QTextLayout, int, int]:
+def wrapped(
+    text: str, font: QFont, width: int, centred: bool = False
+) -> tuple[QTextLayout, int, int]:
     """`text` laid out in lines no wider than `width`: the layout, its width and height."""
     # QTextLayout breaks lines at U+2028, not at "\n".
     layout = QTextLayout(text.replace("\r\n", "\n").replace("\n", "\u2028"), font)
     option = QTextOption()
     option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    if centred:
+        option.setAlignment(Qt.AlignmentFlag.AlignHCenter)
     layout.setTextOption(option)
     layout.beginLayout()
     height = 0.0
@@ -81,7 +85,7 @@ def small_font(base: QFont) -> QFont:
 def meta_words(row: MessageRow) -> str:
     """The line under a bubble; queued and failed replies say so in words."""
     if row.delivery == "queued":
-        return f"{row.meta()} · Queued, sends when you are back online"
+        return f"{row.meta()} · Queued: sends when back online"
     if row.delivery == "failed":
         return f"{row.meta()} · Not delivered"
     return row.meta()
@@ -95,7 +99,9 @@ def message_layout(row: MessageRow, width: int, font: QFont) -> MessageLayout:
         return MessageLayout(DAY_HEIGHT)
     if row.kind == "step":
         inner = max(40, min(width - 2 * SIDE - 2 * PAD_X, 520))
-        text, text_w, text_h = wrapped(row.text, small, inner)
+        _, text_w, _ = wrapped(row.text, small, inner)
+        # Laid out again at its own width, so that wrapped lines centre inside the pill.
+        text, text_w, text_h = wrapped(row.text, small, text_w, centred=True)
         pill_w = text_w + 2 * PAD_X
         pill = QRect((width - pill_w) // 2, 4, pill_w, text_h + 8)
         return MessageLayout(

@@ -6,16 +6,19 @@ from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QWidget
 
+from ui.empty_state import EmptyStateListView, EmptyText
 from ui.message_delegate import MessageDelegate
 from ui.message_model import MessageListModel, MessageRole, MessageRow
 
 
-class MessageListView(QListView):
+class MessageListView(EmptyStateListView):
     """Bubbles, day separators and routing steps; Copy from the context menu or Ctrl+C."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("messageList")
+        # Rows come from the server when a conversation opens; until then it says so.
+        self.set_empty_text(EmptyText("empty-conversation", "Loading the conversation…"))
         self.message_model = MessageListModel(self)
         self.setModel(self.message_model)
         self.setItemDelegate(MessageDelegate(self, self.viewport()))
