@@ -1,0 +1,74 @@
+"""The agent's window at its minimum size and in both themes, against a real in-process server."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QAbstractButton, QApplication
+
+from desktop_app.theme import apply_theme
+from tests.app.conftest import Desk
+from tests.server.harness import until
+from ui.main_window import MINIMUM_SIZE
+from ui.message_model import MessageRole, MessageRow
+
+pytestmark = pytest.mark.qt
+
+
+@pytest.fixture
+def themed(qapp: QApplication) -> Iterator[QApplication]:
+    """The light theme for the test, and the app's own look restored after it."""
+    palette, sheet, style = qapp.palette(), qapp.styleSheet(), qapp.style().name()
+    apply_theme(qapp, "light")
+    yield qapp
+    qapp.setStyle(style)
+    qapp.setPalette(palette)
+    qapp.setStyleSheet(sheet)
+
+
+def lightness(button: QAbstractButton) -> int:
+    """How light the strokes of a button's icon are (0 black .. 255 white)."""
+    image = button.icon().pixmap(QSize(18, 18)).toImage()
+    pixels = [image.pixelColor(x, y) for x in range(image.width()) for y in range(image.height())]
+    return max(c.lightness() for c in pixels if c.alpha() > 200)
+
+
+async def test_at_the_minimum_size_tabs_buttons_and_bubbles_fit(
+    desk: Desk, themed: QApplication
+) -> None:
+    """At 900x600 every pane tab is shown whole, each action button has the width it asks for,
+    and the open conversation's bubbles stay inside the message list."""
+    ana = await desk.window("ana")
+    gw = await desk.harness.gateway()
+    await desk.harness.inbound(gw, "+15553333", "Where is my parcel? " * 12)
+    await until(lambda: ana.panes["shared"].row_count() == 1)
+    ana.tabs.setCurrentIndex(1)
+    ana.panes["shared"].pick_row(0)
+    await until(lambda: "Where is my parcel" in ana.view.messages_view.toPlainText())
+    assert ana.minimumSize() == MINIMUM_SIZE
+    ana.resize(MINIMUM_SIZE)
+    await asyncio.sleep(0.3)
+    assert ana.size() == MINIMUM_SIZE
+    bar = ana.tabs.tabBar()
+    assert sum(bar.tabRect(i).width() for i in range(bar.count())) <= bar.width()
+    for button in (ana.view.claim_button, ana.view.release_button, ana.view.transfer_button,
+                   ana.view.close_button, ana.view.send_button):  # fmt: skip
+        assert button.width() >= button.sizeHint().width(), button.text()
+    view = ana.view.messages_view
+    for row in range(view.model().rowCount()):
+        index = view.model().index(row, 0)
+        assert isinstance(index.data(MessageRole.Row), MessageRow)
+        assert view.visualRect(index).width() <= view.viewport().width()
+
+
+async def test_action_icons_follow_the_theme(desk: Desk, themed: QApplication) -> None:
+    """The action buttons' line icons are dark on the light theme and light on the dark one."""
+    ana = await desk.window("ana")
+    light = lightness(ana.view.release_button)
+    apply_theme(themed, "dark")
+    await asyncio.sleep(0.2)
+    dark = lightness(ana.view.release_button)
+    assert light < 100 < dark
