@@ -4,14 +4,29 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPalette
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QHelpEvent, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolTip,
+    QWidget,
+)
 
 from ui.avatars import avatar
 from ui.conversation_model import Role
-from ui.icons import channel_icon_name, is_dark, pixmap
-from ui.row_layout import ROW_HEIGHT, RowFonts, RowLayout, RowTexts, layout_row, when_text
+from ui.icons import CHANNEL_NAMES, channel_icon_name, is_dark, pixmap
+from ui.row_layout import (
+    ROW_HEIGHT,
+    RowFonts,
+    RowLayout,
+    RowTexts,
+    countdown,
+    layout_row,
+    when_text,
+)
 
 Index = QModelIndex | QPersistentModelIndex
 # Rows cached before the cache is dropped: enough for every visible row at several widths.
@@ -60,6 +75,46 @@ class ConversationDelegate(QStyledItemDelegate):
             rect = QRect(0, 0, option.rect.width(), option.rect.height())
             found = self._layouts[key] = layout_row(rect, texts, RowFonts.from_font(option.font))
         return found
+
+    def part_at(self, option: QStyleOptionViewItem, index: Index, pos: QPoint) -> str | None:
+        """Which part of the row is under `pos` (view coordinates): "badge", "channel", …"""
+        local = pos - option.rect.topLeft()
+        for name, rect in self.row_layout(option, index).parts().items():
+            if rect.contains(local):
+                return name
+        return None
+
+    def tip_for(self, option: QStyleOptionViewItem, index: Index, pos: QPoint) -> str:
+        """The tooltip of the part under `pos`; the row's own summary elsewhere."""
+        part = self.part_at(option, index, pos)
+        layout = self.row_layout(option, index)
+        if part == "channel":
+            channel = str(index.data(Role.Channel) or "")
+            return f"Channel: {CHANNEL_NAMES.get(channel, channel)}"
+        if part == "countdown":
+            seconds = int(index.data(Role.SecondsToShare) or 0)
+            return f"Goes to the shared inbox in {countdown(seconds)} unless you claim it"
+        if part == "badge":
+            unread = int(index.data(Role.Unread) or 0)
+            return f"{unread} unread message" + ("" if unread == 1 else "s")
+        if part == "time" and index.data(Role.LastAt) is not None:
+            return f"Last message {index.data(Role.LastAt).astimezone():%A %d %B, %H:%M}"
+        if part == "name" and layout.name_text != str(index.data(Qt.ItemDataRole.DisplayRole)):
+            return str(index.data(Qt.ItemDataRole.DisplayRole))
+        return str(index.data(Qt.ItemDataRole.ToolTipRole) or "")
+
+    def helpEvent(
+        self,
+        event: QHelpEvent,
+        view: QAbstractItemView,
+        option: QStyleOptionViewItem,
+        index: Index,
+    ) -> bool:
+        """Tooltips per part (channel, countdown, badge, time), from the same layout as paint."""
+        if event.type() != QEvent.Type.ToolTip or not index.isValid():
+            return super().helpEvent(event, view, option, index)
+        QToolTip.showText(event.globalPos(), self.tip_for(option, index, event.pos()), view)
+        return True
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         """Draw one row."""

@@ -8,11 +8,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QStyleOptionViewItem
 
 from sync.store import Store
 from tests.app.test_conversation_model import conv, snapshot
 from ui.avatars import avatar_colour, initials
+from ui.conversation_delegate import ConversationDelegate
 from ui.conversation_model import ConversationListModel, in_mine, in_priority, in_shared
 from ui.inbox_pane import InboxPane
 from ui.row_layout import ROW_HEIGHT, RowFonts, RowTexts, badge_text, layout_row, when_text
@@ -121,3 +122,30 @@ def test_a_search_without_a_match_says_so_and_empty_panes_say_what_lands_there(
     assert priority.empty_text() == ("Nothing waiting — Your customers' messages land here first.")
     assert mine.empty_text().startswith("Conversations you claim show here")
     assert shared.empty_text().startswith("The shared inbox is clear")
+
+
+def test_hovering_a_part_of_a_row_says_what_it_is(qtbot: object) -> None:
+    """Hit-testing uses the painted layout: the badge, channel icon and countdown each have a
+    tooltip in words."""
+    store = Store()
+    store.apply_sync(snapshot(conv("p", "priority", assigned_to="me", minute=1)))
+    pane = InboxPane("Priority", ConversationListModel(store, in_priority))
+    qtbot.addWidget(pane)  # type: ignore[attr-defined]
+    pane.resize(360, 300)
+    pane.show()
+    index = pane.proxy.index(0, 0)
+    option = QStyleOptionViewItem()
+    option.rect = pane.list.visualRect(index)
+    option.font = pane.list.font()
+    delegate = pane.list.itemDelegate()
+    assert isinstance(delegate, ConversationDelegate)
+    layout = delegate.row_layout(option, index)
+    assert layout.badge is not None
+    assert layout.countdown is not None
+    at = option.rect.topLeft()
+    assert delegate.part_at(option, index, layout.badge.center() + at) == "badge"
+    assert delegate.tip_for(option, index, layout.badge.center() + at) == "1 unread message"
+    assert delegate.tip_for(option, index, layout.channel.center() + at) == "Channel: SMS"
+    tip = delegate.tip_for(option, index, layout.countdown.center() + at)
+    assert tip.startswith("Goes to the shared inbox in")
+    assert delegate.part_at(option, index, layout.avatar.center() + at) == "avatar"
