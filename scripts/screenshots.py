@@ -64,7 +64,7 @@ async def shoot(out: Path) -> None:
         await asyncio.sleep(2)
         await snap(app, ana, out, "list")
         # Ben claims from Shared and replies: bubbles, delivery state, routing steps inline.
-        await until(lambda: ben.panes["shared"].row_count() > 1)
+        await until(lambda: ben.panes["shared"].row_count() > 0)
         ben.tabs.setCurrentIndex(1)
         ben.panes["shared"].pick_row(0)
         await asyncio.sleep(2)

@@ -26,6 +26,7 @@ from inbox_protocol import TimelineEntry
 from routing_client.client import LinkState
 from sync.session import SyncSession
 from sync.store import Change
+from ui.avatars import avatar
 from ui.elided_label import ElidedLabel
 from ui.empty_state import EmptyStatePanel, EmptyText
 from ui.icons import CHANNEL_NAMES, themed_icon
@@ -38,6 +39,7 @@ NOTHING_OPEN = EmptyText(
     "No conversation open",
     "Pick one from Priority, Shared or Mine. Ctrl+1, 2 and 3 switch panes.",
 )
+AVATAR_SIZE = 40
 OFFLINE_TIP = "Not connected to the server: {action} when it is back. Replies still queue."
 
 
@@ -70,6 +72,9 @@ class ConversationView(QWidget):
 
         self.title = ElidedLabel("Pick a conversation", self)
         self.title.setObjectName("conversationTitle")
+        self.avatar = QLabel(self)
+        self.avatar.setFixedSize(AVATAR_SIZE, AVATAR_SIZE)
+        self.avatar.setAccessibleName("Contact's initials")
         self.where = QLabel("", self)
         self.where.setObjectName("conversationWhere")
         self.where.setWordWrap(True)
@@ -119,8 +124,15 @@ class ConversationView(QWidget):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(12, 8, 12, 10)
         layout.setSpacing(6)
-        layout.addWidget(self.title)
-        layout.addWidget(self.where)
+        header = QHBoxLayout()
+        header.setSpacing(10)
+        header.addWidget(self.avatar, 0, Qt.AlignmentFlag.AlignTop)
+        heading = QVBoxLayout()
+        heading.setSpacing(0)
+        heading.addWidget(self.title)
+        heading.addWidget(self.where)
+        header.addLayout(heading, 1)
+        layout.addLayout(header)
         layout.addWidget(self.notice)
         layout.addLayout(actions)
         layout.addWidget(self.messages_view, 1)
@@ -212,8 +224,10 @@ class ConversationView(QWidget):
                            self.transfer_button, self.send_button, self.reply):  # fmt: skip
                 widget.setEnabled(False)
             return
+        self.avatar.setPixmap(avatar(conv.contact.id, conv.contact.name, AVATAR_SIZE,
+                                     self.devicePixelRatioF()))  # fmt: skip
         channel = CHANNEL_NAMES.get(conv.channel, conv.channel)
-        self.title.setText(f"{conv.contact.name}  ·  {channel}  ·  {conv.contact.handle}")
+        self.title.set_parts(conv.contact.name, f"{channel}  ·  {conv.contact.handle}")
         self.where.setText(headline(conv, names, me))
         mine = conv.assigned_to == me
         self.claim_button.setEnabled(conv.state == "shared" or (conv.state == "priority" and mine))

@@ -120,6 +120,13 @@ def message_layout(row: MessageRow, width: int, font: QFont) -> MessageLayout:
     bubble_w = text_w + 2 * PAD_X
     left = width - SIDE - bubble_w if out else SIDE
     bubble = QRect(left, 4, bubble_w, text_h + 2 * PAD_Y)
+    if not row.meta_shown:  # the next bubble of the group carries the time and state
+        return MessageLayout(
+            bubble.bottom() + 1,
+            bubble=bubble,
+            text=text,
+            text_at=QPointF(bubble.left() + PAD_X, bubble.top() + PAD_Y),
+        )
     meta_top = bubble.bottom() + 1 + META_GAP
     meta_h = max(small_m.height(), STATE_ICON if icon_w else 0)
     if out:

@@ -35,6 +35,8 @@ class MessageListView(EmptyStateListView):
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
         self.message_model.rowsInserted.connect(self._to_bottom_if_following)
         self.message_model.modelReset.connect(self._to_bottom)
+        # A changed row can change height (a group gains a bubble): lay the rows out again.
+        self.message_model.dataChanged.connect(self.scheduleDelayedItemsLayout)
 
     def set_rows(self, conversation_id: str | None, rows: list[MessageRow]) -> None:
         """Show these rows for this conversation (inserts where it can, see the model)."""

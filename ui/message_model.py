@@ -7,7 +7,8 @@ can — a reply arriving or a delivery state changing never resets the list.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import IntEnum
 from typing import Any, Literal
@@ -28,6 +29,8 @@ DELIVERY_WORDS = {
     "failed": "not delivered",
     "queued": "queued — sends when you are back online",
 }
+# Bubbles this close in time from the same author read as one group.
+GROUP_WITHIN = timedelta(minutes=3)
 # Marks the bundled font (DejaVu Sans) has, for the copied transcript: no emoji.
 DELIVERY_MARK = {"pending": "…", "sent": "✓", "delivered": "✓✓", "failed": "✗", "queued": "…"}
 
@@ -42,6 +45,9 @@ class MessageRow:
     at: datetime
     author: str = ""
     delivery: str | None = None
+    # False when the next bubble continues this one (same side, author and state, soon after):
+    # the group shows its time and state once, under its last bubble.
+    meta_shown: bool = True
 
     def meta(self) -> str:
         """The small line under a bubble: who and when (the delivery state is an icon)."""
@@ -72,8 +78,8 @@ def day_label(day: datetime, now: datetime) -> str:
 
 
 def build_rows(
-    thread: list[Message | PendingReply],
-    timeline: list[TimelineEntry],
+    thread: Sequence[Message | PendingReply],
+    timeline: Sequence[TimelineEntry],
     names: dict[str, str],
     me: str | None,
     contact: str,
@@ -109,7 +115,18 @@ def build_rows(
             rows.append(MessageRow(f"d:{day.isoformat()}", "day", day_label(at, now), at))
             last_day = day
         rows.append(row)
-    return rows
+    return _grouped(rows)
+
+
+def _grouped(rows: list[MessageRow]) -> list[MessageRow]:
+    out = list(rows)
+    for i in range(len(out) - 1):
+        here, after = out[i], out[i + 1]
+        if (here.kind in ("in", "out") and after.kind == here.kind
+                and after.author == here.author and after.delivery == here.delivery
+                and after.at - here.at <= GROUP_WITHIN):  # fmt: skip
+            out[i] = replace(here, meta_shown=False)
+    return out
 
 
 class MessageRole(IntEnum):

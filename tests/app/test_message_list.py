@@ -168,3 +168,21 @@ def test_bubbles_sit_on_their_side_inside_the_list_with_the_meta_below(
             assert layout.bubble.right() > width * 3 // 4
             assert layout.state_icon is not None
             assert not layout.state_icon.intersects(layout.meta)
+
+
+def test_bubbles_in_a_quick_run_from_one_author_share_one_time_line(qapp: object) -> None:
+    """Messages from the same author minutes apart form a group: only the last bubble shows the
+    time and state, and the others sit closer; a reply or a pause ends the group."""
+    burst = [
+        message("a", "in", DAY1),
+        message("b", "in", DAY1 + timedelta(minutes=1)),
+        message("c", "in", DAY1 + timedelta(minutes=30)),
+        message("d", "out", DAY1 + timedelta(minutes=31), author_id="u-ana", delivery="sent"),
+    ]
+    rows = build_rows(burst, [], NAMES, "u-ana", "Maria", True, NOW)
+    assert [(r.kind, r.meta_shown) for r in rows] == [
+        ("day", True), ("in", False), ("in", True), ("in", True), ("out", True),
+    ]  # fmt: skip
+    font = QFont(QApplication.font())
+    assert message_layout(rows[1], 600, font).meta is None
+    assert message_layout(rows[1], 600, font).height < message_layout(rows[2], 600, font).height

@@ -8,10 +8,12 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QAbstractButton, QApplication
+from pytestqt.qtbot import QtBot
 
 from desktop_app.theme import apply_theme
 from tests.app.conftest import Desk
 from tests.server.harness import until
+from ui.elided_label import ElidedLabel
 from ui.main_window import MINIMUM_SIZE
 from ui.message_model import MessageRole, MessageRow
 
@@ -72,3 +74,26 @@ async def test_action_icons_follow_the_theme(desk: Desk, themed: QApplication) -
     await asyncio.sleep(0.2)
     dark = lightness(ana.view.release_button)
     assert light < 100 < dark
+
+
+def test_a_long_title_gives_up_its_secondary_part_first_then_elides(qtbot: QtBot) -> None:
+    """The conversation title keeps the contact's name whole while the channel and handle
+    shorten, and ends in an ellipsis (never clipped mid-letter) when even the name is too long."""
+    label = ElidedLabel()
+    qtbot.addWidget(label)
+    label.set_parts("Maria Garcia", "E-mail  ·  maria.garcia.long.address@example.com")
+    metrics = label.fontMetrics()
+    label.resize(metrics.horizontalAdvance("Maria Garcia  ·  E-mail  ·  mar") + 4, 30)
+    shown = label.shown_text()
+    assert shown.startswith("Maria Garcia  ·  E-mail")
+    assert shown.endswith("…")
+    label.resize(metrics.horizontalAdvance("Maria Gar"), 30)
+    assert label.shown_text().startswith("Maria")
+    assert label.shown_text().endswith("…")
+    assert "E-mail" not in label.shown_text()
+    label.resize(2000, 30)
+    assert (
+        label.shown_text()
+        == label.text()
+        == ("Maria Garcia  ·  E-mail  ·  maria.garcia.long.address@example.com")
+    )
