@@ -39,7 +39,9 @@ def apply_theme(app: QApplication, name: str) -> None:
         palette.setColor(QPalette.ColorGroup.Disabled, getattr(QPalette.ColorRole, role),
                          QColor(DISABLED[name]))  # fmt: skip
     app.setPalette(palette)
-    app.setStyleSheet(resources.read_text("themes", f"{name}.qss"))
+    # The sheets name their arrow images under @icons@: the icons folder on disk.
+    sheet = resources.read_text("themes", f"{name}.qss")
+    app.setStyleSheet(sheet.replace("@icons@", resources.folder("icons").as_posix()))
 
 
 def app_icon() -> QIcon:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSize
@@ -97,3 +99,13 @@ def test_a_long_title_gives_up_its_secondary_part_first_then_elides(qtbot: QtBot
         == label.text()
         == ("Maria Garcia  ·  E-mail  ·  maria.garcia.long.address@example.com")
     )
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_every_image_a_theme_names_exists(themed: QApplication, theme: str) -> None:
+    """The stylesheets' arrow images resolve to files on disk (a missing one draws nothing)."""
+    apply_theme(themed, theme)
+    urls = re.findall(r"url\(([^)]+)\)", themed.styleSheet())
+    assert urls
+    for url in urls:
+        assert Path(url).is_file(), url
