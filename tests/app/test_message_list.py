@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 import pytest
-from PySide6.QtGui import QFont
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QApplication
 
@@ -186,3 +187,17 @@ def test_bubbles_in_a_quick_run_from_one_author_share_one_time_line(qapp: object
     font = QFont(QApplication.font())
     assert message_layout(rows[1], 600, font).meta is None
     assert message_layout(rows[1], 600, font).height < message_layout(rows[2], 600, font).height
+
+
+def test_copy_puts_the_selected_message_on_the_clipboard(qtbot: object) -> None:
+    """Ctrl+C (or the context menu's Copy) copies the selected message's text; "Copy
+    conversation" copies the whole transcript."""
+    view = MessageListView()
+    qtbot.addWidget(view)  # type: ignore[attr-defined]
+    view.set_rows("c1", build_rows(thread(), [], NAMES, "u-ana", "Maria", True, NOW))
+    row = next(i for i, r in enumerate(view.message_model.rows()) if r.text == "body m3")
+    view.setCurrentIndex(view.message_model.index(row))
+    qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)  # type: ignore[attr-defined]
+    assert QGuiApplication.clipboard().text() == "body m3"
+    view.copy_all()
+    assert QGuiApplication.clipboard().text() == view.toPlainText()

@@ -43,15 +43,19 @@ def lightness(button: QAbstractButton) -> int:
 async def test_at_the_minimum_size_tabs_buttons_and_bubbles_fit(
     desk: Desk, themed: QApplication
 ) -> None:
-    """At 900x600 every pane tab is shown whole, each action button has the width it asks for,
-    and the open conversation's bubbles stay inside the message list."""
+    """Before a pick the view says how to pick; at 900x600 every pane tab is shown whole, each
+    action button has the width it asks for, and the bubbles stay inside the message list."""
     ana = await desk.window("ana")
+    assert ana.view.nothing_open.isVisible()  # before a pick: how to pick one, not a blank form
+    assert not ana.view.messages_view.isVisible()
     gw = await desk.harness.gateway()
     await desk.harness.inbound(gw, "+15553333", "Where is my parcel? " * 12)
     await until(lambda: ana.panes["shared"].row_count() == 1)
     ana.tabs.setCurrentIndex(1)
     ana.panes["shared"].pick_row(0)
     await until(lambda: "Where is my parcel" in ana.view.messages_view.toPlainText())
+    assert ana.view.messages_view.isVisible()
+    assert not ana.view.nothing_open.isVisible()
     assert ana.minimumSize() == MINIMUM_SIZE
     ana.resize(MINIMUM_SIZE)
     await asyncio.sleep(0.3)
