@@ -228,6 +228,7 @@ class ConversationView(QWidget):
                                      self.devicePixelRatioF()))  # fmt: skip
         channel = CHANNEL_NAMES.get(conv.channel, conv.channel)
         self.title.set_parts(conv.contact.name, f"{channel}  ·  {conv.contact.handle}")
+        self.reply.setPlaceholderText(f"Reply by {channel} — Enter sends, Shift+Enter adds a line")
         self.where.setText(headline(conv, names, me))
         mine = conv.assigned_to == me
         self.claim_button.setEnabled(conv.state == "shared" or (conv.state == "priority" and mine))

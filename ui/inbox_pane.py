@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtGui import QIcon, QPalette
 from PySide6.QtWidgets import QLineEdit, QListView, QVBoxLayout, QWidget
 
-from ui.conversation_delegate import ConversationDelegate
+from ui.conversation_delegate import ConversationDelegate, mix
 from ui.conversation_model import ConversationListModel
 from ui.empty_state import EmptyStateListView, EmptyText
+from ui.icons import pixmap
 
 # What each pane says when it has nothing, by title.
 EMPTY = {
@@ -46,6 +48,8 @@ class InboxPane(QWidget):
         self.search.setAccessibleName(f"Search the {title} pane")
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
         self.search.textChanged.connect(self._update_empty_text)
+        self._search_icon = self.search.addAction(QIcon(), QLineEdit.ActionPosition.LeadingPosition)
+        self._paint_search_icon()
         self.list = EmptyStateListView(self)
         self.list.setModel(self.proxy)
         self.list.setUniformItemSizes(True)
@@ -73,6 +77,18 @@ class InboxPane(QWidget):
         self._ticker.setInterval(1000)
         self._ticker.timeout.connect(model.tick)
         self._ticker.start()
+
+    def _paint_search_icon(self) -> None:
+        palette = self.search.palette()
+        text, base = palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base)
+        self._search_icon.setIcon(pixmap("search", mix(text, base, 0.45), 16,
+                                         self.devicePixelRatioF()))  # fmt: skip
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A new theme recolours the search icon."""
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
+            self._paint_search_icon()
 
     def _update_empty_text(self, search: str) -> None:
         if search.strip():
