@@ -39,6 +39,12 @@ NOTHING_OPEN = EmptyText(
     "No conversation open",
     "Pick one from Priority, Shared or Mine. Ctrl+1, 2 and 3 switch panes.",
 )
+LOADING = EmptyText("empty-conversation", "Loading the conversation…")
+LOAD_FAILED = EmptyText(
+    "empty-conversation",
+    "This conversation did not load",
+    "The reason is in the status bar. Pick it again to retry.",
+)
 AVATAR_SIZE = 40
 OFFLINE_TIP = "Not connected to the server: {action} when it is back. Replies still queue."
 
@@ -188,7 +194,14 @@ class ConversationView(QWidget):
         await self._run(self._load(conversation_id))
 
     async def _load(self, conversation_id: str) -> None:
-        result = await self.session.open_conversation(conversation_id)
+        self.messages_view.set_empty_text(LOADING)
+        try:
+            result = await self.session.open_conversation(conversation_id)
+        except Exception:
+            # Said where the messages would be (and in the status bar by _run), not left loading.
+            if conversation_id == self.conversation_id:
+                self.messages_view.set_empty_text(LOAD_FAILED)
+            raise
         if conversation_id != self.conversation_id:
             return
         self.timeline = [TimelineEntry.model_validate(t) for t in result["timeline"]]

@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from desktop_app.theme import apply_theme
 from tests.app.conftest import Desk
 from tests.server.harness import until
+from ui.conversation_view import LOAD_FAILED
 from ui.elided_label import ElidedLabel
 from ui.main_window import MINIMUM_SIZE
 from ui.message_model import MessageRole, MessageRow
@@ -113,3 +114,26 @@ def test_every_image_a_theme_names_exists(themed: QApplication, theme: str) -> N
     assert urls
     for url in urls:
         assert Path(url).is_file(), url
+
+
+async def test_a_conversation_that_cannot_load_says_so_instead_of_loading_forever(
+    desk: Desk, themed: QApplication
+) -> None:
+    """Opened while the server is down, a conversation whose messages were never loaded says it
+    did not load; opened again once the server is back, its messages show."""
+    ana = await desk.window("ana")
+    gw = await desk.harness.gateway()
+    await desk.harness.inbound(gw, "+15554444", "Hello from the other side")
+    await until(lambda: ana.panes["shared"].row_count() == 1)
+    await desk.harness.stop()
+    await until(lambda: ana.session.link.status != "online")
+    ana.tabs.setCurrentIndex(1)
+    ana.panes["shared"].pick_row(0)
+    await until(lambda: ana.view.messages_view.empty_text() == LOAD_FAILED)
+    assert ana.view.messages_view.model().rowCount() == 0
+    await desk.harness.start()
+    await until(lambda: ana.session.link.status == "online")
+    ana.panes["shared"].pick_row(0)
+    await until(lambda: "Hello from the other side" in ana.view.messages_view.toPlainText())
+    # Opening marks it read: wait for that, so no request is in flight when the window closes.
+    await until(lambda: all(c.unread == 0 for c in ana.store.conversations.values()))
