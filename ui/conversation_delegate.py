@@ -19,12 +19,12 @@ from ui.avatars import avatar
 from ui.conversation_model import Role
 from ui.icons import CHANNEL_NAMES, channel_icon_name, is_dark, pixmap
 from ui.row_layout import (
-    ROW_HEIGHT,
     RowFonts,
     RowLayout,
     RowTexts,
     countdown,
     layout_row,
+    row_height,
     when_text,
 )
 
@@ -56,7 +56,7 @@ class ConversationDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         """Every row is as tall as the others (the list uses uniform item sizes)."""
-        return QSize(option.rect.width(), ROW_HEIGHT)
+        return QSize(option.rect.width(), row_height(RowFonts.from_font(option.font)))
 
     def row_layout(self, option: QStyleOptionViewItem, index: Index) -> RowLayout:
         """The row's layout, computed once per width and contents (shared by paint and tests)."""

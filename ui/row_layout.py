@@ -24,7 +24,8 @@ PILL_H = 18
 PILL_PAD = 6
 LINE_GAP = 4
 MIN_NAME = 48
-ROW_HEIGHT = 64
+ROW_HEIGHT = 64  # at the default font; larger fonts get taller rows (see row_height)
+PAD_Y = 10
 
 
 def badge_text(unread: int) -> str:
@@ -86,6 +87,13 @@ class RowFonts:
         badge = QFont(small)
         badge.setBold(True)
         return RowFonts(name, QFont(base), small, badge)
+
+
+def row_height(fonts: RowFonts) -> int:
+    """A row's height: two lines of text (or the avatar) with padding, at least ROW_HEIGHT."""
+    lines = QFontMetrics(fonts.name).height() + LINE_GAP
+    lines += max(QFontMetrics(fonts.body).height(), PILL_H)
+    return max(ROW_HEIGHT, max(lines, AVATAR) + 2 * PAD_Y)
 
 
 @dataclass(frozen=True)

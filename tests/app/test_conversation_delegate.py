@@ -16,7 +16,15 @@ from ui.avatars import avatar_colour, initials
 from ui.conversation_delegate import ConversationDelegate
 from ui.conversation_model import ConversationListModel, in_mine, in_priority, in_shared
 from ui.inbox_pane import InboxPane
-from ui.row_layout import ROW_HEIGHT, RowFonts, RowTexts, badge_text, layout_row, when_text
+from ui.row_layout import (
+    ROW_HEIGHT,
+    RowFonts,
+    RowTexts,
+    badge_text,
+    layout_row,
+    row_height,
+    when_text,
+)
 
 pytestmark = pytest.mark.qt
 
@@ -26,21 +34,23 @@ PREVIEWS = ["", "Hi", "Is my order on its way? I ordered it last Tuesday and " *
 WIDTHS = range(180, 901, 9)
 
 
-def fonts() -> RowFonts:
+def fonts(points: float = 10) -> RowFonts:
     base = QFont(QApplication.font())
-    base.setPointSizeF(10)
+    base.setPointSizeF(points)
     return RowFonts.from_font(base)
 
 
-def test_no_two_parts_of_a_row_overlap_at_any_width(qapp: object) -> None:
+@pytest.mark.parametrize("points", [10, 16])
+def test_no_two_parts_of_a_row_overlap_at_any_width(qapp: object, points: float) -> None:
     """For long and short names and previews, badges up to 99+ and countdowns, at every width
-    from below the minimum to wide, no two parts of a row overlap and all stay inside the row."""
-    f = fonts()
+    from below the minimum to wide, and at a large font too, no two parts of a row overlap and
+    all stay inside the row."""
+    f = fonts(points)
     cases = itertools.product(
         NAMES, PREVIEWS, [0, 7, 150], [None, 42, 3725], ["14:02", "Yesterday"]
     )
     for (name, preview, unread, seconds, time), width in itertools.product(cases, WIDTHS):
-        row = QRect(0, 0, width, ROW_HEIGHT)
+        row = QRect(0, 0, width, row_height(f))
         layout = layout_row(row, RowTexts(name, preview, time, seconds, unread), f)
         parts = layout.parts()
         for part, rect in parts.items():
