@@ -3,18 +3,19 @@
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py docs/screenshots
 
 Each view is taken in the light and the dark theme, at the window's default size and at its
-minimum size: list-*, conversation-*, minimum-* and empty-* PNGs.
+minimum size: list-*, conversation-*, minimum-*, empty-*, search-empty-* and sign-in-error-*.
 """
 
 from __future__ import annotations
 
 import asyncio
+import socket
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import qasync
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop_app.controller import AppController
 from desktop_app.credentials import CredentialStore
@@ -33,7 +34,7 @@ async def until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
             await asyncio.sleep(0.1)
 
 
-async def snap(app: QApplication, window: MainWindow, out: Path, name: str) -> None:
+async def snap(app: QApplication, window: QWidget, out: Path, name: str) -> None:
     """Save `window` as `name`-light.png and `name`-dark.png (back in the light theme after)."""
     for theme in THEMES:
         apply_theme(app, theme)
@@ -84,9 +85,23 @@ async def shoot(out: Path) -> None:
         await snap(app, ben, out, "search-empty")
         ben.panes["shared"].search.clear()
         ben.resize(default)
+        await sign_in_error(app, controller, out)
     finally:
         await controller.stop()
         await demo.stop()
+
+
+async def sign_in_error(app: QApplication, controller: AppController, out: Path) -> None:
+    """The sign-in dialog after a real attempt at a port where nothing listens."""
+    with socket.socket() as probe:  # a port that was free a moment ago
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    dialog = controller.show_login(f"ws://127.0.0.1:{port}", "ana")
+    dialog.password.setText("not-the-password")
+    await dialog.submit()
+    await until(lambda: dialog.error.text() != "")
+    await snap(app, dialog, out, "sign-in-error")
+    dialog.close()
 
 
 def main() -> None:
