@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QLabel,
@@ -26,6 +26,8 @@ from ui.side_panels import ConnectionBanner, ContactPanel, PresenceToggle
 from ui.tasks import TaskOwner, owned
 from ui.toast import Toast
 
+MINIMUM_SIZE = QSize(900, 600)
+
 
 class MainWindow(QMainWindow):
     """One signed-in user's window."""
@@ -45,6 +47,8 @@ class MainWindow(QMainWindow):
         self.store = session.store
         self.setWindowIcon(icon)
         self.resize(1200, 720)
+        # The smallest size at which tabs, rows and the conversation still read well.
+        self.setMinimumSize(MINIMUM_SIZE)
 
         self.presence = PresenceToggle(session, self)
         self.who = QLabel("", self)
@@ -97,7 +101,16 @@ class MainWindow(QMainWindow):
         split.addWidget(self.tabs)
         split.addWidget(self.view)
         split.addWidget(self.contact)
-        split.setSizes([330, 600, 270])
+        # Minimums keep every pane usable down to the window's minimum size; the conversation
+        # takes what is left when the window grows.
+        self.tabs.setMinimumWidth(270)
+        self.view.setMinimumWidth(430)
+        self.contact.setMinimumWidth(180)
+        split.setChildrenCollapsible(False)
+        split.setStretchFactor(0, 0)
+        split.setStretchFactor(1, 1)
+        split.setStretchFactor(2, 0)
+        split.setSizes([340, 590, 270])
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -118,7 +118,12 @@ class ContactPanel(QWidget):
         self.history = QListWidget(self)
         self.history.setAccessibleName("Assignment history")
         self.history.setWordWrap(True)
+        self.setObjectName("contactPanel")
+        for value in (self.name, self.handle, self.rep, self.priority):
+            value.setObjectName("contactValue")  # the theme sets values apart from labels
+            value.setWordWrap(True)  # a long name or address wraps in a narrow panel
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # labels above values
         form.addRow("Contact", self.name)
         form.addRow("Handle", self.handle)
         form.addRow("Account rep", self.rep)
