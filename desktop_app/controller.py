@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QIcon
@@ -14,7 +16,8 @@ from PySide6.QtWidgets import QApplication
 from desktop_app.credentials import CredentialStore, CredentialsUnavailable
 from desktop_app.preferences import Preferences
 from desktop_app.theme import apply_theme
-from routing_client.client import login
+from routing_client.client import NotConnected, login
+from routing_client.rpc import RequestFailed
 from sync.outbox import Outbox
 from sync.session import SyncSession
 from sync.store import Store
@@ -50,8 +53,10 @@ class AppController(QObject):
         self.credentials = credentials
         self.data_dir = data_dir
         self.windows: list[MainWindow] = []
+        # Which server and username each window is signed in as (for sign-out).
+        self.accounts: dict[MainWindow, tuple[str, str]] = {}
         self.login_dialog: LoginDialog | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[Any]] = set()
         self.finished = asyncio.Event()
 
     async def start(self, url: str | None = None) -> None:
@@ -109,12 +114,46 @@ class AppController(QObject):
         window.auto_away.idle_minutes = self.prefs.auto_away_minutes
         window.closed.connect(lambda: self._window_closed(window))
         window.preferences_requested.connect(lambda: self.show_preferences(window))
+        window.sign_out_requested.connect(lambda: self._spawn(self.sign_out(window)))
+        window.switch_user_requested.connect(
+            lambda: self._spawn(self.sign_out(window, switch_user=True))
+        )
         self.windows.append(window)
+        self.accounts[window] = (url, username)
         window.show()
-        task = asyncio.ensure_future(self._watch(window, url, username))
+        self._spawn(self._watch(window, url, username))
+        return window
+
+    def _spawn(self, coro: Coroutine[Any, Any, object]) -> None:
+        """Run a coroutine tied to the controller's lifetime (`stop` waits for it)."""
+        task: asyncio.Task[Any] = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-        return window
+
+    async def sign_out(self, window: MainWindow, *, switch_user: bool = False) -> LoginDialog:
+        """End the window's session for good: revoke its token on the server, forget it from
+        the keyring, close the window and show the sign-in dialog (blank for another user when
+        switching)."""
+        url, username = self.accounts.get(window, (window.session.url, ""))
+        revoked = True
+        try:
+            await window.session.request("logout")
+        except (NotConnected, RequestFailed):
+            revoked = False  # the token is forgotten here all the same
+        if username:
+            self.credentials.forget(url, username)
+        # The dialog opens before the window closes, so the app never has nothing open.
+        dialog = self.show_login(url, "" if switch_user else username)
+        name = window.store.me.display_name if window.store.me else username
+        if revoked:
+            dialog.show_info(f"{name} signed out." if name else "Signed out.")
+        else:
+            dialog.show_info(
+                f"{name or 'You'} signed out on this computer; the server was not reachable, "
+                "so the session there ends when it expires."
+            )
+        window.close()
+        return dialog
 
     async def _watch(self, window: MainWindow, url: str, username: str) -> None:
         fatal = await window.session.run()
@@ -148,6 +187,7 @@ class AppController(QObject):
     def _window_closed(self, window: MainWindow) -> None:
         if window in self.windows:
             self.windows.remove(window)
+        self.accounts.pop(window, None)
         self._maybe_finished()
 
     def _maybe_finished(self) -> None:

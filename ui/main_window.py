@@ -20,6 +20,7 @@ from ui.attention import AutoAway, Notifier
 from ui.conversation_model import ConversationListModel, in_mine, in_priority, in_shared
 from ui.conversation_view import ConversationView
 from ui.inbox_pane import InboxPane
+from ui.menus import WindowMenus
 from ui.side_panels import ConnectionBanner, ContactPanel, PresenceToggle
 
 
@@ -28,6 +29,8 @@ class MainWindow(QMainWindow):
 
     closed = Signal()
     preferences_requested = Signal()
+    sign_out_requested = Signal()
+    switch_user_requested = Signal()
 
     def __init__(self, session: SyncSession, icon: QIcon, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -51,6 +54,10 @@ class MainWindow(QMainWindow):
         preferences = toolbar.addAction("Preferences…")
         preferences.triggered.connect(self.preferences_requested)
         self.addToolBar(toolbar)
+        self.menus = WindowMenus(self)
+        self.menus.preferences_requested.connect(self.preferences_requested)
+        self.menus.sign_out_requested.connect(self.sign_out_requested)
+        self.menus.switch_user_requested.connect(self.switch_user_requested)
 
         self.banner = ConnectionBanner(session, self)
         self.panes = {
@@ -96,6 +103,7 @@ class MainWindow(QMainWindow):
         self.auto_away = AutoAway(session, self)
         self._shortcuts()
         self.store.observe(self._on_change)
+        self.menus.show_role(self.store.me.role if self.store.me else None)
         self._update_counts()
 
     def _shortcuts(self) -> None:
@@ -113,6 +121,8 @@ class MainWindow(QMainWindow):
     def _on_change(self, change: Change) -> None:
         if change.kind in ("reset", "presence_changed"):
             self._counts_later()
+        if change.kind == "reset":
+            self.menus.show_role(self.store.me.role if self.store.me else None)
 
     def _counts_later(self) -> None:
         if not self._counts_timer.isActive():
