@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from sync.session import SyncSession
 from sync.store import Change
+from ui.admin_screens import AdminScreens
 from ui.attention import AutoAway, Notifier
 from ui.conversation_model import ConversationListModel, in_mine, in_priority, in_shared
 from ui.conversation_view import ConversationView
@@ -58,6 +59,9 @@ class MainWindow(QMainWindow):
         self.menus.preferences_requested.connect(self.preferences_requested)
         self.menus.sign_out_requested.connect(self.sign_out_requested)
         self.menus.switch_user_requested.connect(self.switch_user_requested)
+        self.admin_screens = AdminScreens(session, self)
+        self.menus.routing_settings_requested.connect(self.admin_screens.open_routing_settings)
+        self.menus.groups_requested.connect(self.admin_screens.open_groups)
 
         self.banner = ConnectionBanner(session, self)
         self.panes = {
