@@ -206,7 +206,12 @@ def contact(c: Contact) -> p.Contact:
         email=c.email,
         account_rep_id=c.account_rep_id,
         priority_notifications=c.priority_notifications,
-        reassignment=p.ReassignmentInfo(group_id=r.group_id, started_at=ts(r.started_at))
+        reassignment=p.ReassignmentInfo(
+            group_id=r.group_id,
+            started_at=ts(r.started_at),
+            offered_to=list(r.offered_to),
+            offer_expires_at=ts(r.offer_expires) if r.offer_expires is not None else None,
+        )
         if r
         else None,
     )

@@ -22,6 +22,7 @@ from ui.conversation_model import ConversationListModel, in_mine, in_priority, i
 from ui.conversation_view import ConversationView
 from ui.inbox_pane import InboxPane
 from ui.menus import WindowMenus
+from ui.offers import OfferBar
 from ui.side_panels import ConnectionBanner, ContactPanel, PresenceToggle
 
 
@@ -100,6 +101,8 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.banner)
+        self.offers = OfferBar(session, self)
+        layout.addWidget(self.offers)
         layout.addWidget(split, 1)
         self.setCentralWidget(central)
 

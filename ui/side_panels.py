@@ -19,6 +19,8 @@ from inbox_protocol import Contact, HistoryEntry
 from routing_client.client import LinkState
 from sync.session import SyncSession
 from sync.store import Change
+from ui.dialog_support import OwnedTasks
+from ui.reassign_dialog import ReassignStrip
 from ui.timeline_text import clock
 
 STATUSES = ("online", "away", "offline")
@@ -121,15 +123,29 @@ class ContactPanel(QWidget):
         form.addRow("Handle", self.handle)
         form.addRow("Account rep", self.rep)
         form.addRow("Priority notifications", self.priority)
+        self.reassign = ReassignStrip(session, self)
+        self._tasks = OwnedTasks(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.reassign)
         layout.addWidget(QLabel("Assignment history", self))
         layout.addWidget(self.history, 1)
         session.store.observe(self._on_change)
 
     def _on_change(self, change: Change) -> None:
-        if change.kind == "contact_changed" and change.key == self.contact_id:
+        if change.kind == "contact_changed" and change.key and change.key == self.contact_id:
             self.show_contact(change.detail)
+            # The history gained a step (a reassignment's, say): fetch it, in a task that ends
+            # with the panel.
+            self._tasks.spawn(self._reload_history(change.key))
+
+    async def _reload_history(self, contact_id: str) -> None:
+        try:
+            result = await self.session.request("get_contact", contact_id=contact_id)
+        except Exception:
+            return
+        if contact_id == self.contact_id:
+            self.show_contact(result["contact"], result["history"])
 
     @asyncSlot(str)
     async def load(self, contact_id: str) -> None:
@@ -151,9 +167,8 @@ class ContactPanel(QWidget):
         self.name.setText(contact.name)
         self.handle.setText(contact.handle)
         rep = store.member_name(contact.account_rep_id) if contact.account_rep_id else "none"
-        if contact.reassignment is not None:
-            rep += " (reassignment in progress)"
         self.rep.setText(rep)
+        self.reassign.show_contact(contact)
         self.priority.setText("on" if contact.priority_notifications else "off")
         if history is not None:
             self.history.clear()
