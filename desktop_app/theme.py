@@ -8,10 +8,17 @@ from PySide6.QtWidgets import QApplication
 
 import resources
 
+# Both themes set the same roles, so switching from one to the other leaves nothing behind. The
+# base and window colours matter beyond the stylesheet: Fusion draws check boxes, spin-box arrows
+# and custom-painted rows from the palette (an unchecked box was invisible on dark without them).
 PALETTES = {
-    "light": {"Highlight": "#dbe7fd", "HighlightedText": "#0b1f44"},
-    "dark": {"Highlight": "#2f4f86", "HighlightedText": "#ffffff"},
-}
+    "light": {"Highlight": "#dbe7fd", "HighlightedText": "#0b1f44", "Window": "#f6f7f9",
+              "WindowText": "#1f2328", "Base": "#ffffff", "AlternateBase": "#f1f3f6",
+              "Text": "#1f2328", "Button": "#eef0f3", "ButtonText": "#1f2328"},
+    "dark": {"Highlight": "#2f4f86", "HighlightedText": "#ffffff", "Window": "#1e2127",
+             "WindowText": "#e6e8eb", "Base": "#2b3039", "AlternateBase": "#242830",
+             "Text": "#e6e8eb", "Button": "#323845", "ButtonText": "#e6e8eb"},
+}  # fmt: skip
 
 
 def apply_theme(app: QApplication, name: str) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from desktop_app.credentials import CredentialStore
 from desktop_app.demo import DemoServer, start_demo
 from desktop_app.preferences import Preferences
 from desktop_app.theme import app_icon, apply_theme
+from inbox_protocol import Contact
 from ui.main_window import MainWindow
 
 
@@ -45,7 +47,8 @@ async def shoot(out: Path) -> None:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     demo: DemoServer = await start_demo(humans=("ana", "ben", "root"))
-    controller = AppController(app_icon(), Preferences(), CredentialStore(), out / ".client")
+    client_dir = tempfile.TemporaryDirectory(prefix="agent-inbox-shots-")
+    controller = AppController(app_icon(), Preferences(), CredentialStore(), Path(client_dir.name))
     windows: dict[str, MainWindow] = {}
     for name in ("root", "ana", "ben"):
         windows[name] = controller.open_window(demo.url, name, await demo.token(name))
@@ -64,12 +67,38 @@ async def shoot(out: Path) -> None:
             if not groups.groups:
                 await _make_group(groups, windows)
             await both_sizes(groups, out, "groups", theme)
+            group_id = next(iter(groups.groups))
             groups.close()
             await asyncio.sleep(0.2)
+            await _offer(out, theme, windows, group_id)
     finally:
         apply_theme(app, "light")
         await controller.stop()
         await demo.stop()
+        client_dir.cleanup()
+
+
+async def _offer(out: Path, theme: str, windows: dict[str, MainWindow], group_id: str) -> None:
+    """The reassign dialog in the admin's window, then the offer card in Ben's."""
+    from ui.reassign_dialog import ReassignDialog
+
+    root, ben = windows["root"], windows["ben"]
+    found = await root.session.request("search_contacts", limit=20)
+    contact = next(c for c in found["contacts"] if c["reassignment"] is None)
+    dialog = ReassignDialog(root.session, Contact.model_validate(contact), root)
+    dialog.show()
+    await until(lambda: dialog.next_button.isEnabled())
+    dialog.next_button.click()
+    await asyncio.sleep(0.3)
+    dialog.grab().save(str(out / f"reassign-{theme}.png"))
+    assert await dialog.start()
+    await until(lambda: bool(ben.offers.cards) or bool(windows["ana"].offers.cards))
+    holder = ben if ben.offers.cards else windows["ana"]
+    holder.resize(1200, 720)
+    await asyncio.sleep(1.5)
+    await both_sizes(holder, out, "offer", theme)
+    for card in list(holder.offers.cards.values()):
+        await card.answer(False)
 
 
 async def _make_group(groups: object, windows: dict[str, MainWindow]) -> None:

@@ -105,8 +105,10 @@ class OfferCard(QFrame):
             return  # the card works without it
         contact = Contact.model_validate(result["contact"])
         store = self.session.store
-        rep = store.member_name(contact.account_rep_id) if contact.account_rep_id else "nobody"
-        parts = [contact.name, contact.phone or contact.email or contact.handle, f"rep now: {rep}"]
+        me = store.me.id if store.me else None
+        rep_id = contact.account_rep_id
+        rep = "you" if rep_id and rep_id == me else (store.member_name(rep_id) or "nobody")
+        parts = [contact.phone or contact.email or contact.handle, f"account rep now: {rep}"]
         self.details.setText("  ·  ".join(p for p in parts if p))
         self.details.show()
 
