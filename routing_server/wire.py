@@ -165,21 +165,24 @@ def event_data(state: State, ev: EngineEvent) -> dict[str, Any]:
     if isinstance(payload, Outbound):
         return outbound_data(payload.message, payload.conversation)
     if isinstance(payload, Notice):
-        return dump(
-            p.Notification(
-                kind=payload.kind,
-                title=payload.title,
-                body=payload.body,
-                conversation_id=payload.conversation_id,
-                contact_id=payload.contact_id,
-                expires_at=ts(payload.expires_at) if payload.expires_at is not None else None,
-            )
-        )
+        return dump(notification(payload))
     if isinstance(payload, Settings):
         return {"settings": dump(settings(payload))}
     if isinstance(payload, Contact):
         return {"contact": dump(contact(payload))}
     raise TypeError(f"no wire form for {type(payload).__name__}")
+
+
+def notification(n: Notice) -> p.Notification:
+    """A Notification object (a `notification` event's data, or an entry of `list_offers`)."""
+    return p.Notification(
+        kind=n.kind,
+        title=n.title,
+        body=n.body,
+        conversation_id=n.conversation_id,
+        contact_id=n.contact_id,
+        expires_at=ts(n.expires_at) if n.expires_at is not None else None,
+    )
 
 
 def outbound_data(m: Message, conv: Conversation) -> dict[str, Any]:

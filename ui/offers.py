@@ -16,6 +16,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from inbox_protocol import Contact, Notification
+from routing_client.client import LinkState
 from sync.session import SyncSession
 from sync.store import Change
 from ui.dialog_support import OwnedTasks, StoreWatch, error_text
@@ -201,8 +202,25 @@ class OfferBar(QWidget):
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
         self._timer.timeout.connect(self._tick)
+        self.tasks = OwnedTasks(self)
         StoreWatch(session.store, self, self._on_change)
+        # Offers made while this window was not connected come with no notification: ask for
+        # the live ones after every (re)connection.
+        session.observe_link(self._link_changed)
         self.hide()
+
+    def _link_changed(self, state: LinkState) -> None:
+        if state.status == "online":
+            self.tasks.spawn(self.recover())
+
+    async def recover(self) -> None:
+        """Show every offer the server says this user holds now."""
+        try:
+            result = await self.session.request("list_offers")
+        except Exception:
+            return  # the next connection tries again; live notifications still arrive
+        for raw in result["offers"]:
+            self.add(Notification.model_validate(raw))
 
     def _on_change(self, change: Change) -> None:
         if change.kind == "notification" and isinstance(change.detail, Notification):
@@ -217,8 +235,12 @@ class OfferBar(QWidget):
         if note.expires_at is not None and note.expires_at.timestamp() <= self._clock():
             return None  # replayed after it lapsed
         contact_id = str(note.contact_id)
-        old = self.cards.pop(contact_id, None)
+        old = self.cards.get(contact_id)
+        same = old is not None and not old.finished and old.expires_at == note.expires_at
+        if old is not None and (old.busy or same):
+            return old  # the same offer again (listed after a reconnect), or being answered
         if old is not None:
+            del self.cards[contact_id]
             old.deleteLater()
         card = OfferCard(self.session, note, self._remove, self._clock, self)
         self.cards[contact_id] = card

@@ -65,6 +65,13 @@ async def handle_decline_reassignment(
         return {"contact": wire.dump(wire.contact(contact))}
 
 
+@command(p.ListOffers)
+async def handle_list_offers(conn: Connection, req: p.ListOffers) -> dict[str, Any]:
+    """The reassignment offers the caller holds now (e.g. made while the app was closed)."""
+    offers = groups.live_offers(conn.ctx.core.state, caller(conn).id)
+    return {"offers": [wire.dump(wire.notification(n)) for n in offers]}
+
+
 @command(p.SubscribeTeamLoad, min_role="supervisor")
 async def handle_subscribe_team_load(conn: Connection, req: p.SubscribeTeamLoad) -> dict[str, Any]:
     """The team's load now; then `team_load` events on every change, at most two a second."""

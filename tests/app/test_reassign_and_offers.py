@@ -144,6 +144,20 @@ async def test_first_to_claim_the_others_card_goes_when_one_member_accepts(
     assert (await server_contact(t))["account_rep_id"] == t["ids"]["ben"]
 
 
+async def test_an_offer_made_while_the_app_was_closed_shows_when_it_opens(desk: Desk) -> None:
+    """Ben's app was not running when the group offered him the contact: his window shows the
+    offer card, with its countdown, as soon as it connects."""
+    await desk.harness.agent("ben")  # online elsewhere, so that the group does not skip him
+    t = await set_up(desk, "round_robin", ["ben"])
+    sam = await desk.harness.agent("sam", "supervisor")
+    await sam.request("reassign_contact", contact_id=t["contact"]["id"], group_id=t["group"]["id"])
+    ben = await desk.window("ben")
+    await until(lambda: t["contact"]["id"] in ben.offers.cards)
+    card = ben.offers.cards[t["contact"]["id"]]
+    assert card.countdown.text().startswith("Offer ends in")
+    assert card.title.text() == "Become Maria Garcia's account rep?"
+
+
 async def test_declining_passes_the_offer_on(desk: Desk, qtbot: QtBot) -> None:
     """Decline says so on the card and the server gives the contact to the next in line."""
     ben = await desk.window("ben")

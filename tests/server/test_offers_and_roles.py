@@ -93,6 +93,21 @@ async def test_first_to_claim_offers_everyone_and_the_winner_ends_the_others_off
     assert late.value.code == "invalid_state"
 
 
+async def test_list_offers_gives_back_the_offers_a_member_holds(timed: Harness) -> None:
+    """list_offers returns the caller's live offers as their notifications (for a client that
+    missed them), nothing for members without one, and nothing once the offer is answered."""
+    t = await contact_and_group(timed, "first_to_claim")
+    assert (await t["ana"].request("list_offers"))["offers"] == []
+    await t["sam"].request("reassign_contact", contact_id=t["contact_id"], group_id=t["group_id"])
+    note = await wait_for_event(t["ana"], "notification", kind="reassignment_offer")
+    (listed,) = (await t["ana"].request("list_offers"))["offers"]
+    assert listed == note
+    assert (await t["sam"].request("list_offers"))["offers"] == []
+    await t["ana"].request("decline_reassignment", contact_id=t["contact_id"])
+    assert (await t["ana"].request("list_offers"))["offers"] == []
+    assert len((await t["ben"].request("list_offers"))["offers"]) == 1
+
+
 ADMIN_ONLY: list[tuple[str, dict[str, Any]]] = [
     ("update_settings", {"sharing_enabled": False}),
     ("update_team", {"team_id": "support", "distribution": "round_robin"}),
