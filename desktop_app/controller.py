@@ -146,12 +146,17 @@ class AppController(QObject):
         dialog = self.show_login(url, "" if switch_user else username)
         name = window.store.me.display_name if window.store.me else username
         if revoked:
-            dialog.show_info(f"{name} signed out." if name else "Signed out.")
+            text = f"{name} signed out." if name else "Signed out."
         else:
-            dialog.show_info(
-                f"{name or 'You'} signed out on this computer; the server was not reachable, "
-                "so the session there ends when it expires."
-            )
+            text = (f"{name or 'You'} signed out on this computer; the server was not reachable, "
+                    "so the session there ends when it expires.")  # fmt: skip
+        queued = len(window.store.pending)
+        if queued and username:
+            # The outbox is kept on disk per server and user: nothing typed is lost.
+            text += (f" {queued} repl{'y' if queued == 1 else 'ies'} not sent yet "
+                     f"{'is' if queued == 1 else 'are'} kept and sent when {username} signs in "
+                     "again.")  # fmt: skip
+        dialog.show_info(text)
         window.close()
         return dialog
 

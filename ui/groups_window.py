@@ -62,6 +62,9 @@ class GroupsWindow(QDialog):
         self.list.currentItemChanged.connect(lambda *_: self._picked())
         self.new_button = QPushButton("New group", self)
         self.new_button.clicked.connect(self.new_group)
+        self.refresh_button = QPushButton("Refresh", self)
+        self.refresh_button.setToolTip("Show changes other admins made since this opened")
+        self.refresh_button.clicked.connect(self.refresh)
         self.empty = QLabel(EMPTY_TEXT, self)
         self.empty.setObjectName("hint")
         self.empty.setWordWrap(True)
@@ -109,7 +112,10 @@ class GroupsWindow(QDialog):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.list, 1)
-        left_layout.addWidget(self.new_button)
+        left_buttons = QHBoxLayout()
+        left_buttons.addWidget(self.new_button, 1)
+        left_buttons.addWidget(self.refresh_button)
+        left_layout.addLayout(left_buttons)
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(8, 0, 0, 0)
@@ -167,6 +173,10 @@ class GroupsWindow(QDialog):
         else:
             self._show_nothing()
 
+    def refresh(self) -> None:
+        """Load the groups again, keeping the one in the editor selected."""
+        self.tasks.spawn(self.reload(select=self.editor.group_id))
+
     # -- showing --------------------------------------------------------------------------------
 
     def _show_nothing(self) -> None:
@@ -209,6 +219,7 @@ class GroupsWindow(QDialog):
         # Unsaved edits are never dropped by a click elsewhere: the list waits for Save/Revert.
         self.list.setEnabled(not dirty)
         self.new_button.setEnabled(not dirty)
+        self.refresh_button.setEnabled(not dirty)
         if problem and (dirty or not creating):
             self.status.setText(problem)
         elif dirty:

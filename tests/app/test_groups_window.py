@@ -143,3 +143,20 @@ async def test_deleting_a_group_that_is_reassigning_is_refused_and_said(desk: De
     assert not await groups.delete()
     assert "choosing a rep" in groups.error.text()
     assert len(await server_groups(desk)) == 1
+
+
+async def test_refresh_shows_another_admins_new_group(desk: Desk, qtbot: QtBot) -> None:
+    """A group another admin creates while the window is open appears after Refresh."""
+    await desk.harness.add_user("ana")
+    root = await desk.window("root", "admin")
+    groups = await open_groups(root)
+    assert groups.list.count() == 0
+    other = await desk.harness.agent("boss", "admin")
+    ana = await user_id(desk, "ana")
+    await other.request("save_group", group={"name": "Night shift", "member_ids": [ana],
+                        "default_assignee_id": ana, "method": "least_open",
+                        "offer_seconds": 300})  # fmt: skip
+    qtbot.mouseClick(groups.refresh_button, Qt.MouseButton.LeftButton)
+    await until(lambda: groups.list.count() == 1)
+    assert "Night shift" in groups.list.item(0).text()
+    assert "Least open · 1 member · offers last 5 min" in groups.list.item(0).text()

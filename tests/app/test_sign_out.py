@@ -85,17 +85,20 @@ async def test_switch_user_opens_a_blank_sign_in_and_the_next_user_gets_a_window
 async def test_signing_out_while_the_server_is_down_still_forgets_the_token(
     desk: Desk, keyring_memory: MemoryKeyring
 ) -> None:
-    """With no server to tell, signing out still forgets the token here and says the session on
-    the server was not ended."""
+    """With no server to tell, signing out still forgets the token here, says the session on
+    the server was not ended, and says that the queued reply is kept."""
     window, _ = await remembered_window(desk, keyring_memory)
     await desk.harness.stop()
     await until(lambda: window.session.link.status != "online")
+    await window.session.send_reply("cv_somewhere", "I will call you back.")
     window.menus.sign_out.trigger()
     await until(lambda: window not in desk.controller.windows)
     assert keyring_memory.secrets == {}
     dialog = desk.controller.login_dialog
     assert dialog is not None
     assert "server was not reachable" in dialog.progress.text()
+    assert "1 reply not sent yet is kept and sent when ana signs in again." in (
+        dialog.progress.text())  # fmt: skip
     await desk.harness.start()
 
 
