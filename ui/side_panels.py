@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
@@ -104,6 +106,17 @@ class ConnectionBanner(QLabel):
         return "" if self.isHidden() else self.text()
 
 
+def history_about(details: dict[str, Any], name_of: Callable[[str], str]) -> str:
+    """Whom or what a history entry is about: " → Ben", " → Ana, Ben", " (Key accounts)"."""
+    if details.get("user_id"):
+        return f" → {name_of(str(details['user_id']))}"
+    if details.get("user_ids"):
+        return " → " + ", ".join(name_of(str(uid)) for uid in details["user_ids"])
+    if details.get("group_name"):
+        return f" ({details['group_name']})"
+    return ""
+
+
 class ContactPanel(QWidget):
     """The contact of the open conversation: rep, priority notifications and history."""
 
@@ -175,8 +188,7 @@ class ContactPanel(QWidget):
             for raw_entry in history:
                 entry = HistoryEntry.model_validate(raw_entry)
                 who = store.member_name(entry.actor_id) if entry.actor_id else "system"
-                target = entry.details.get("user_id")
-                about = f" → {store.member_name(str(target))}" if target else ""
+                about = history_about(entry.details, store.member_name)
                 what = entry.kind.replace("_", " ")
                 source = entry.source.replace("_", " ")
                 self.history.addItem(

@@ -12,6 +12,7 @@ from tests.app.conftest import Desk
 from tests.server.harness import until
 from ui.main_window import MainWindow
 from ui.offers import countdown_text
+from ui.side_panels import history_about
 
 pytestmark = pytest.mark.qt
 
@@ -178,6 +179,16 @@ async def test_an_agent_sees_no_reassign_button(desk: Desk) -> None:
     await set_up(desk, "round_robin", ["ana"])
     await open_contact(ana)
     assert not ana.contact.reassign.button.isVisible()
+
+
+def test_history_lines_name_the_people_and_the_group() -> None:
+    """A reassignment's history steps name who was offered and which group started it."""
+    names = {"u_a": "Ana", "u_b": "Ben"}.__getitem__
+    assert history_about({"user_ids": ["u_a", "u_b"]}, names) == " → Ana, Ben"
+    assert history_about({"user_id": "u_b", "how": "accepted"}, names) == " → Ben"
+    assert history_about({"group_id": "g_1", "group_name": "Key accounts"}, names) == (
+        " (Key accounts)")  # fmt: skip
+    assert history_about({}, names) == ""
 
 
 def test_the_countdown_reads_as_a_clock() -> None:

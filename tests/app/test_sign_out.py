@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
 from desktop_app.credentials import CredentialStore
 from routing_client.rpc import RequestFailed
@@ -11,6 +13,7 @@ from tests.server.harness import PASSWORD, until
 from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.qt
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 
 async def remembered_window(desk: Desk, keyring: MemoryKeyring) -> tuple[MainWindow, str]:
@@ -32,13 +35,15 @@ async def remembered_window(desk: Desk, keyring: MemoryKeyring) -> tuple[MainWin
 
 
 async def test_sign_out_revokes_the_token_and_forgets_it(
-    desk: Desk, keyring_memory: MemoryKeyring
+    desk: Desk, keyring_memory: MemoryKeyring, qtbot: QtBot
 ) -> None:
-    """File > Sign out revokes the token on the server (auth with it fails afterwards), removes
-    it from the keyring, closes the window and shows the sign-in dialog for the same user."""
+    """Ctrl+Shift+Q (File > Sign out) revokes the token on the server (auth with it fails
+    afterwards), removes it from the keyring, closes the window and shows the sign-in dialog for
+    the same user."""
     window, token = await remembered_window(desk, keyring_memory)
     assert window.menus.sign_out.shortcut().toString() == "Ctrl+Shift+Q"
-    window.menus.sign_out.trigger()
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_Q, CTRL_SHIFT)
     await until(lambda: window not in desk.controller.windows)
     assert keyring_memory.secrets == {}
     dialog = desk.controller.login_dialog
@@ -58,13 +63,14 @@ async def test_sign_out_revokes_the_token_and_forgets_it(
 
 
 async def test_switch_user_opens_a_blank_sign_in_and_the_next_user_gets_a_window(
-    desk: Desk, keyring_memory: MemoryKeyring
+    desk: Desk, keyring_memory: MemoryKeyring, qtbot: QtBot
 ) -> None:
-    """Switch user ends Ana's session the same way, keeps the app open with an empty username,
-    and Ben can sign in from that dialog."""
+    """Ctrl+Shift+U (File > Switch user) ends Ana's session the same way, keeps the app open
+    with an empty username, and Ben can sign in from that dialog."""
     window, token = await remembered_window(desk, keyring_memory)
     await desk.harness.add_user("ben")
-    window.menus.switch_user.trigger()
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_U, CTRL_SHIFT)
     await until(lambda: window not in desk.controller.windows)
     dialog = desk.controller.login_dialog
     assert dialog is not None
