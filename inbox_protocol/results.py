@@ -11,7 +11,7 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, model_serializer
 
 from inbox_protocol.common import PresenceStatus
-from inbox_protocol.frames import Event
+from inbox_protocol.frames import Event, Notification
 from inbox_protocol.objects import (
     Contact,
     Conversation,
@@ -185,6 +185,12 @@ class GroupResult(ResultModel):
     group: Group
 
 
+class OffersResult(ResultModel):
+    """`list_offers`: the reassignment offers the caller holds now, as their notifications."""
+
+    offers: list[Notification]
+
+
 class TeamLoadResult(ResultModel):
     """`subscribe_team_load`: the team's load now (events follow)."""
 
@@ -225,6 +231,7 @@ RESULTS: dict[str, type[BaseModel]] = {
     "accept_reassignment": ContactResult,
     "decline_reassignment": ContactResult,
     "subscribe_team_load": TeamLoadResult,
+    "list_offers": OffersResult,
 }
 
 
