@@ -45,6 +45,7 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         toolbar.addWidget(QLabel(" Presence: ", self))
         toolbar.addWidget(self.presence)
+        toolbar.addWidget(self.presence.note)
         toolbar.addSeparator()
         toolbar.addWidget(self.who)
         toolbar.addSeparator()
