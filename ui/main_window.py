@@ -21,6 +21,7 @@ from ui.conversation_model import ConversationListModel, in_mine, in_priority, i
 from ui.conversation_view import ConversationView
 from ui.inbox_pane import InboxPane
 from ui.side_panels import ConnectionBanner, ContactPanel, PresenceToggle
+from ui.team_load_panel import install_team_load
 
 
 class MainWindow(QMainWindow):
@@ -97,6 +98,8 @@ class MainWindow(QMainWindow):
         self.auto_away = AutoAway(session, self)
         self._shortcuts()
         self.store.observe(self._on_change)
+        # Supervisors and admins get the Team load dock and "View > Team load"; agents never.
+        install_team_load(self, session)
         self._update_counts()
 
     def _shortcuts(self) -> None:
