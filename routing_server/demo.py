@@ -49,6 +49,8 @@ DEMO_REPS = {0: "ana", 1: "ana", 2: "ana", 3: "ana", 5: "cleo", 6: "cleo"}
 DEMO_TIME_TO_SHARE = 20
 DEMO_CAPACITY_WAIT = 30
 DEMO_PRESENCE_GRACE = 10
+# The team-load panel flags an agent "silent" after a minute without a reply, not ten.
+DEMO_SILENT_AFTER_MINUTES = 1
 
 
 async def seed(storage: SqlStorage) -> dict[str, str]:
@@ -99,7 +101,9 @@ async def _seed_contacts(storage: SqlStorage) -> None:
                                         None, "manual"))  # fmt: skip
             history.append(HistoryEntry(seeded.id, time.time(), "account_rep_assigned", None,
                                         "manual", {"user_id": seeded.account_rep_id}))  # fmt: skip
-    settings = Settings(presence_grace_seconds=DEMO_PRESENCE_GRACE)
+    settings = Settings(
+        presence_grace_seconds=DEMO_PRESENCE_GRACE, silent_after_minutes=DEMO_SILENT_AFTER_MINUTES
+    )
     for channel in settings.channels.values():
         channel.time_to_share = DEMO_TIME_TO_SHARE
         channel.capacity_wait = DEMO_CAPACITY_WAIT

@@ -32,6 +32,9 @@ FREE_LIGHT = QColor("#d5d9e0")
 FREE_DARK = QColor("#3a3f4a")
 QUEUE = QColor("#10b981")
 HOUR = 3600.0
+MIN_HEIGHT = 170
+CHROME_HEIGHT = 105
+BAND_HEIGHT = 24
 
 
 def _is_dark(widget: QWidget) -> bool:
@@ -113,6 +116,8 @@ class LoadChart(QChartView):
                         bar_set.replace(i, value)
         top = max([a.max_open for a in agents] + [a.open + a.priority for a in agents] + [1])
         self.values.setRange(0, top)
+        # QtCharts elides a name that is taller than its band: give every agent a band that fits.
+        self.setMinimumHeight(max(MIN_HEIGHT, CHROME_HEIGHT + BAND_HEIGHT * len(agents)))
         self.values.setTickCount(min(top, 5) + 1)
 
     def bar_values(self) -> list[tuple[float, float, float]]:
@@ -138,7 +143,8 @@ class QueueChart(QChartView):
         chart.addSeries(self.series)
         self.time_axis = QDateTimeAxis()
         self.time_axis.setFormat("HH:mm")
-        self.time_axis.setTickCount(5)
+        # An hour in three ticks (-60, -30, now min): labels that fit a narrow chart.
+        self.time_axis.setTickCount(3)
         self.depth_axis = QValueAxis()
         self.depth_axis.setLabelFormat("%d")
         chart.addAxis(self.time_axis, Qt.AlignmentFlag.AlignBottom)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtGui import QColor, QPainter, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -21,6 +21,8 @@ from ui.team_load_charts import CLAIMED, PRIORITY
 from ui.team_load_model import LoadRole, age
 
 Index = QModelIndex | QPersistentModelIndex
+# From this width the eight figures fit in one row without wrapping their captions.
+WIDE = 1150
 
 
 def duration(seconds: float | None) -> str:
@@ -75,11 +77,26 @@ class TeamFigures(QWidget):
                           "Claimed by the rep, of those claimed or shared after the time to share"),
         }  # fmt: skip
         self.figures = {key: Figure(caption, tip, self) for key, (caption, tip) in specs.items()}
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setSpacing(4)
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setSpacing(4)
+        self._columns = 0
+        self._lay_out(4)
+
+    def _lay_out(self, columns: int) -> None:
+        """One row of eight when there is room, else two rows of four."""
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for figure in self.figures.values():
+            self._grid.removeWidget(figure)
         for i, figure in enumerate(self.figures.values()):
-            grid.addWidget(figure, i // 4, i % 4)
+            self._grid.addWidget(figure, i // columns, i % columns)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Re-flow the figures for the new width."""
+        self._lay_out(8 if event.size().width() >= WIDE else 4)
+        super().resizeEvent(event)
 
     def show_load(self, load: TeamLoad) -> None:
         """Show a team load's figures."""

@@ -15,10 +15,12 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from inbox_protocol import AgentLoad
 
 Index = QModelIndex | QPersistentModelIndex
+DAY = 86_400
 
 
 class Column(IntEnum):
@@ -49,7 +51,7 @@ SilentRole = Qt.ItemDataRole.UserRole + 3
 
 
 def age(since: datetime | None, now: float) -> str:
-    """How long ago, compactly: "45 s", "12 min", "3 h 05"."""
+    """How long ago, compactly: "45 s", "12 min", "3 h 05", "since 28 Nov"."""
     if since is None:
         return ""
     seconds = max(0, int(now - since.timestamp()))
@@ -57,7 +59,32 @@ def age(since: datetime | None, now: float) -> str:
         return f"{seconds} s"
     if seconds < 3600:
         return f"{seconds // 60} min"
-    return f"{seconds // 3600} h {seconds % 3600 // 60:02d}"
+    if seconds < DAY:
+        return f"{seconds // 3600} h {seconds % 3600 // 60:02d}"
+    if since.year < 2000:
+        return "never set"  # the server has known this user since before any presence
+    return f"since {since.astimezone():%d %b}"
+
+
+STATUS_COLOURS = {"online": "#2f9e44", "away": "#f08c00", "offline": "#868e96"}
+SILENT_COLOUR = "#e03131"
+_dots: dict[str, QIcon] = {}
+
+
+def status_dot(status: str) -> QIcon:
+    """A small filled circle in the status's colour (drawn once, then cached)."""
+    icon = _dots.get(status)
+    if icon is None:
+        pixmap = QPixmap(12, 12)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(STATUS_COLOURS.get(status, "#868e96")))
+        painter.drawEllipse(1, 1, 10, 10)
+        painter.end()
+        icon = _dots[status] = QIcon(pixmap)
+    return icon
 
 
 class TeamLoadModel(QAbstractTableModel):
@@ -158,6 +185,10 @@ class TeamLoadModel(QAbstractTableModel):
             return self._text(agent, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(agent, column)
+        if role == Qt.ItemDataRole.DecorationRole and column is Column.Presence:
+            return status_dot(agent.status)
+        if role == Qt.ItemDataRole.ForegroundRole and column is Column.Silent and agent.silent:
+            return QColor(SILENT_COLOUR)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (
             Column.Priority,
             Column.Waiting,
@@ -184,8 +215,10 @@ class TeamLoadModel(QAbstractTableModel):
         if column is Column.Waiting:
             return str(agent.waiting) if agent.waiting else "—"
         if agent.silent:
-            return f"Silent · {age(agent.awaiting_reply_since, now)}"
-        return "Waiting on reply" if agent.awaiting_reply_since else "OK"
+            return f"Silent · customer waiting {age(agent.awaiting_reply_since, now)}"
+        if agent.awaiting_reply_since is not None:
+            return f"Customer waiting {age(agent.awaiting_reply_since, now)}"
+        return "All answered" if agent.claimed else "—"
 
     def _tooltip(self, agent: AgentLoad, column: Column) -> str:
         if column is Column.Load:

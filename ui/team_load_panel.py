@@ -60,6 +60,9 @@ class TeamLoadPanel(QDockWidget):
         self.team_picker = QComboBox(body)
         self.team_picker.setAccessibleName("Team")
         self.team_picker.activated.connect(self._team_picked)
+        # One team: its name as a heading; several: the picker.
+        self.team_name = QLabel("", body)
+        self.team_name.setObjectName("teamLoadTeam")
         self.updated = QLabel("", body)
         self.updated.setObjectName("teamLoadUpdated")
         self.figures = TeamFigures(body)
@@ -113,8 +116,9 @@ class TeamLoadPanel(QDockWidget):
         self.stack.addWidget(self._content(body))
 
         top = QHBoxLayout()
-        top.addWidget(QLabel("Team:", body))
-        top.addWidget(self.team_picker, 1)
+        top.addWidget(self.team_name)
+        top.addWidget(self.team_picker)
+        top.addStretch(1)
         top.addWidget(self.updated)
         layout = QVBoxLayout(body)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -143,27 +147,39 @@ class TeamLoadPanel(QDockWidget):
         buttons.addStretch(1)
         side = QVBoxLayout(actions)
         side.setContentsMargins(0, 0, 0, 0)
-        side.addWidget(self.agent_title)
+        side.setSpacing(4)
+        heading = QHBoxLayout()
+        heading.addWidget(self.agent_title, 1)
+        heading.addWidget(self.open_button)
+        side.addLayout(heading)
         side.addLayout(buttons)
         side.addWidget(self.claimed, 1)
-        opener = QHBoxLayout()
-        opener.addWidget(self.open_button)
-        opener.addStretch(1)
-        side.addLayout(opener)
         side.addWidget(self.status)
         charts = QSplitter(Qt.Orientation.Horizontal, parent)
+        charts.setChildrenCollapsible(False)
         charts.addWidget(self.load_chart)
         charts.addWidget(self.queue_chart)
+        # Below these the axis labels elide and the table shows too few rows to compare.
+        for chart in (self.load_chart, self.queue_chart):
+            chart.setMinimumSize(250, 170)
+        actions.setMinimumWidth(max(370, buttons.sizeHint().width()))
+        self.claimed.setMinimumHeight(48)
+        self.claimed.setWordWrap(True)
+        self.claimed.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.agent_title.setWordWrap(True)
+        self.table.setMinimumHeight(125)
         lower = QSplitter(Qt.Orientation.Horizontal, parent)
+        lower.setChildrenCollapsible(False)
         lower.addWidget(actions)
         lower.addWidget(charts)
         lower.setStretchFactor(0, 2)
         lower.setStretchFactor(1, 3)
         split = QSplitter(Qt.Orientation.Vertical, parent)
+        split.setChildrenCollapsible(False)
         split.addWidget(self.table)
         split.addWidget(lower)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 1)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
         return split
 
     # -- the server's view --------------------------------------------------------------------
@@ -174,7 +190,9 @@ class TeamLoadPanel(QDockWidget):
         self.team_picker.clear()
         for team_id in team_ids:
             self.team_picker.addItem(team_id.replace("-", " ").title(), team_id)
-        self.team_picker.setEnabled(len(team_ids) > 1)
+        self.team_picker.setVisible(len(team_ids) > 1)
+        self.team_name.setVisible(len(team_ids) <= 1)
+        self.team_name.setText(self.team_picker.itemText(0) if team_ids else "")
         if self.team_id not in team_ids:
             self.team_id = team_ids[0] if team_ids else None
         if self.team_id is None:
@@ -207,6 +225,8 @@ class TeamLoadPanel(QDockWidget):
             index = self.team_picker.findData(team["id"])
             if index >= 0:
                 self.team_picker.setItemText(index, team["name"])
+                if team["id"] == self.team_id:
+                    self.team_name.setText(team["name"])
         self.show_load(result["team_load"])
 
     def _on_change(self, change: Change) -> None:
@@ -428,6 +448,8 @@ def install_team_load(window: QMainWindow, session: SyncSession) -> None:
         panel = TeamLoadPanel(session, window)
         state["panel"] = panel
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, panel)
+        # A supervisor opens the app to watch the team: the panel gets most of the height.
+        window.resizeDocks([panel], [int(window.height() * 0.6)], Qt.Orientation.Vertical)
         view = next(
             (a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "View"),
             None,
