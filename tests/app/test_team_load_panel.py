@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from PySide6.QtWidgets import QPlainTextEdit, QPushButton
+from PySide6.QtWidgets import QMenu, QPlainTextEdit, QPushButton
 
 from tests.app.conftest import Desk
 from tests.server.harness import until, wait_for_event
@@ -115,8 +115,9 @@ async def test_set_away_from_the_panel_reaches_the_agents_window(desk: Desk) -> 
 
 
 async def test_move_priority_on_and_read_only_conversations(desk: Desk) -> None:
-    """Ana's priority work shows only as a count; "Move priority work on" shares it; a claimed
-    conversation opens read-only, without a reply box or actions."""
+    """Ana's priority work shows only as a count; a claimed conversation opens read-only,
+    without a reply box or actions; "Move priority work on" from the context menu shares the
+    priority work."""
     sam = await desk.window("sam", "supervisor")
     ana = await desk.harness.agent("ana")
     gw = await desk.harness.gateway()
@@ -142,7 +143,13 @@ async def test_move_priority_on_and_read_only_conversations(desk: Desk) -> None:
     assert dialog.findChildren(QPlainTextEdit) == []
     assert [b.text() for b in dialog.findChildren(QPushButton)] == ["Close"]
     dialog.close()
-    panel.move_button.click()
+    menu = panel.context_menu()
+    actions = {a.text(): a for a in menu.actions()}
+    assert list(actions) == ["Set away", "Set offline", "Move priority work on", "Open read-only"]
+    reading = actions["Open read-only"].menu()
+    assert isinstance(reading, QMenu)
+    assert [a.text() for a in reading.actions()] == ["Lee"]
+    actions["Move priority work on"].trigger()
     await until(lambda: panel.status.text().startswith("Moved 1 conversation of Ana"))
     await until(lambda: panel.figures.text("shared") == "1")
     snap = (await ana.request("sync"))["snapshot"]
