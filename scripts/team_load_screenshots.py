@@ -55,11 +55,14 @@ async def shoot(out: Path) -> None:
         await until(lambda: bool(sam.findChildren(TeamLoadPanel)))
         panel = sam.findChildren(TeamLoadPanel)[0]
         # Ana claims the first shared conversation and never answers: "silent" after a minute.
-        await until(lambda: ana.panes["shared"].row_count() > 0)
         ana.tabs.setCurrentIndex(1)
-        ana.panes["shared"].pick_row(0)
-        await asyncio.sleep(1)
-        ana.view.claim()
+        while ana.panes["mine"].row_count() == 0:
+            # The demo's bot may claim it first: try the next one until Ana holds one.
+            await until(lambda: ana.panes["shared"].row_count() > 0)
+            ana.panes["shared"].pick_row(0)
+            await asyncio.sleep(0.5)
+            ana.view.claim()
+            await asyncio.sleep(1)
         await until(lambda: busy(panel))
         await until(lambda: panel.load is not None and any(a.silent for a in panel.load.agents))
         panel.select_agent(next(a.user_id for a in panel.load.agents if a.silent))  # type: ignore[union-attr]
@@ -82,6 +85,14 @@ async def shoot(out: Path) -> None:
                 panel.resize(width, height)
                 await asyncio.sleep(1.5)
                 panel.grab().save(str(out / f"team-load-{theme}-{size}.png"))
+        silent = next(a for a in panel.load.agents if a.silent)  # type: ignore[union-attr]
+        dialog = panel.open_conversation(silent.claimed[0].conversation_id)
+        await dialog.wait_loaded()
+        for theme in ("light", "dark"):
+            apply_theme(app, theme)
+            await asyncio.sleep(1)
+            dialog.grab().save(str(out / f"team-load-read-only-{theme}.png"))
+        dialog.close()
     finally:
         await controller.stop()
         await demo.stop()
