@@ -13,12 +13,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from inbox_protocol import Contact, HistoryEntry
 from routing_client.client import LinkState
 from sync.session import SyncSession
 from sync.store import Change
+from ui.tasks import owned, owner_of
 from ui.timeline_text import clock
 
 STATUSES = ("online", "away", "offline")
@@ -31,6 +31,7 @@ class PresenceToggle(QComboBox):
 
     def __init__(self, session: SyncSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.tasks = owner_of(parent)
         self.session = session
         self.setAccessibleName("Presence")
         self.addItems([s.title() for s in STATUSES])
@@ -66,7 +67,7 @@ class PresenceToggle(QComboBox):
             self.note.setText("")
             self.setToolTip("Your presence, as the server sees it")
 
-    @asyncSlot(int)
+    @owned
     async def _chosen(self, index: int) -> None:
         try:
             await self.session.set_presence(STATUSES[index])
@@ -123,6 +124,7 @@ class ContactPanel(QWidget):
 
     def __init__(self, session: SyncSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.tasks = owner_of(parent)
         self.session = session
         self.contact_id: str | None = None
         self.name = QLabel("—", self)
@@ -132,7 +134,12 @@ class ContactPanel(QWidget):
         self.history = QListWidget(self)
         self.history.setAccessibleName("Assignment history")
         self.history.setWordWrap(True)
+        self.setObjectName("contactPanel")
+        for value in (self.name, self.handle, self.rep, self.priority):
+            value.setObjectName("contactValue")  # the theme sets values apart from labels
+            value.setWordWrap(True)  # a long name or address wraps in a narrow panel
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # labels above values
         form.addRow("Contact", self.name)
         form.addRow("Handle", self.handle)
         form.addRow("Account rep", self.rep)
@@ -147,7 +154,7 @@ class ContactPanel(QWidget):
         if change.kind == "contact_changed" and change.key == self.contact_id:
             self.show_contact(change.detail)
 
-    @asyncSlot(str)
+    @owned
     async def load(self, contact_id: str) -> None:
         """Fetch and show a contact with its history."""
         self.contact_id = contact_id
