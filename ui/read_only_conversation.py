@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from inbox_protocol import Conversation, Message, TimelineEntry
 from sync.session import SyncSession
+from ui.tasks import owner_of
 from ui.timeline_text import clock, describe, headline
 
 CHANNEL_NAMES = {"sms": "SMS", "email": "E-mail", "chat": "Chat", "web_form": "Web form"}
@@ -83,8 +84,8 @@ class ReadOnlyConversationDialog(QDialog):
         layout.addWidget(self.notice)
         layout.addWidget(split, 1)
         layout.addWidget(buttons)
-        # The load is tied to the dialog's lifetime: closing it cancels a fetch in flight.
-        self._task: asyncio.Task[None] | None = asyncio.ensure_future(self._load())
+        # A task of the window (awaited when it closes); closing the dialog cancels it sooner.
+        self._task: asyncio.Task[None] | None = owner_of(parent).spawn(self._load())
 
     async def _load(self) -> None:
         try:

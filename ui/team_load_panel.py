@@ -4,7 +4,6 @@ conversation). Only supervisors and admins get it; the server enforces the same.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Coroutine
 from typing import Any
@@ -33,6 +32,7 @@ from routing_client.client import LinkState
 from sync.session import SyncSession
 from sync.store import Change
 from ui.read_only_conversation import CHANNEL_NAMES, ReadOnlyConversationDialog
+from ui.tasks import owner_of
 from ui.team_load_charts import LoadChart, QueueChart
 from ui.team_load_figures import LoadBarDelegate, TeamFigures
 from ui.team_load_model import Column, TeamLoadModel, age
@@ -54,7 +54,6 @@ class TeamLoadPanel(QDockWidget):
         self.load: TeamLoad | None = None
         self.team_id: str | None = None
         self.dialogs: list[ReadOnlyConversationDialog] = []
-        self._tasks: set[asyncio.Task[None]] = set()
 
         body = QWidget(self)
         self.team_picker = QComboBox(body)
@@ -410,26 +409,22 @@ class TeamLoadPanel(QDockWidget):
             self.dialogs.remove(dialog)
 
     def _run(self, coro: Coroutine[Any, Any, None]) -> None:
-        """Run an action tied to the panel's lifetime; its failure is said in the panel."""
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._done)
+        """Run an action as a task of the window (cancelled and awaited when it closes); its
+        failure is said in the panel."""
+        owner_of(self).spawn(self._reporting(coro))
 
-    def _done(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        if task.cancelled():
-            return
-        exc = task.exception()
-        if exc is not None:
+    async def _reporting(self, coro: Coroutine[Any, Any, None]) -> None:
+        try:
+            await coro
+        except Exception as exc:
             message = getattr(exc, "message", None) or str(exc) or "not connected"
             self.status.setText(f"Could not do that: {message}")
             self.failed.emit(message)
 
     def shutdown(self) -> None:
-        """Stop everything in flight (the window is closing)."""
+        """Stop the clock and close the read-only dialogs (the window is closing; its task
+        owner cancels and awaits the panel's requests)."""
         self._tick.stop()
-        for task in list(self._tasks):
-            task.cancel()
         for dialog in list(self.dialogs):
             dialog.close()
 
