@@ -18,6 +18,7 @@ from inbox_protocol.objects import (
     Group,
     HistoryEntry,
     Message,
+    Presence,
     Settings,
     Snapshot,
     Team,
@@ -197,6 +198,20 @@ class TeamLoadResult(ResultModel):
     team_load: TeamLoad
 
 
+class AgentPresenceResult(ResultModel):
+    """`set_agent_presence`: the teammate's presence as the server now sees it."""
+
+    user_id: str
+    presence: Presence
+
+
+class MovedOnResult(ResultModel):
+    """`move_priority_on`: how many of the teammate's pending conversations were moved on."""
+
+    user_id: str
+    moved: int
+
+
 # The result model of every command, by command name.
 RESULTS: dict[str, type[BaseModel]] = {
     "login": LoginResult,
@@ -232,6 +247,8 @@ RESULTS: dict[str, type[BaseModel]] = {
     "decline_reassignment": ContactResult,
     "subscribe_team_load": TeamLoadResult,
     "list_offers": OffersResult,
+    "set_agent_presence": AgentPresenceResult,
+    "move_priority_on": MovedOnResult,
 }
 
 
