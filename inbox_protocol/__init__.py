@@ -8,4 +8,6 @@ is the prose version of this package.
 from inbox_protocol.common import *  # noqa: F403
 from inbox_protocol.frames import *  # noqa: F403
 from inbox_protocol.objects import *  # noqa: F403
+from inbox_protocol.request_base import *  # noqa: F403
 from inbox_protocol.requests import *  # noqa: F403
+from inbox_protocol.requests_admin import *  # noqa: F403
