@@ -32,7 +32,8 @@ async def test_preview_lists_seen_conversations_and_counts_private_ones(harness:
         "conversation_id": sms["conversation_id"], "channel": "sms", "state": "claimed",
         "assigned_to": ana_id, "effect": "stays_with_owner",
     }]  # fmt: skip
-    assert preview["private"]["priority"] == 1 and preview["private"]["to_new_rep"] == 1
+    assert preview["private"]["priority"] == 1
+    assert preview["private"]["to_new_rep"] == 1
     assert mail["conversation_id"] not in str(preview)  # a priority one is never named
     unchanged = await sam.request("get_contact", contact_id=contact["id"])
     assert unchanged["contact"]["account_rep_id"] == ana_id  # a preview changes nothing
@@ -62,11 +63,13 @@ async def test_preview_says_normal_routing_when_the_new_rep_is_away(harness: Har
     ))["preview"]  # fmt: skip
     assert preview["conversations"] == []
     assert preview["private"]["priority"] == 1
-    assert preview["private"]["normal_routing"] == 1 and preview["private"]["to_new_rep"] == 0
+    assert preview["private"]["normal_routing"] == 1
+    assert preview["private"]["to_new_rep"] == 0
     same = (await sam.request(
         "preview_rep_change", contact_id=contact["id"], account_rep_id=ana_id
     ))["preview"]  # fmt: skip
-    assert same["changes_routing"] is False and same["private"]["unchanged"] == 1
+    assert same["changes_routing"] is False
+    assert same["private"]["unchanged"] == 1
 
 
 async def test_agents_may_not_preview_and_unknown_ids_are_refused(harness: Harness) -> None:
@@ -82,4 +85,5 @@ async def test_agents_may_not_preview_and_unknown_ids_are_refused(harness: Harne
     assert missing.value.code == "not_found"
     with pytest.raises(RequestFailed) as rep:
         await sam.request("preview_rep_change", contact_id=contact["id"], account_rep_id="u_x")
-    assert rep.value.code == "bad_request" and rep.value.message.startswith("account_rep_id")
+    assert rep.value.code == "bad_request"
+    assert rep.value.message.startswith("account_rep_id")
