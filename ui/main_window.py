@@ -21,6 +21,7 @@ from ui.conversation_model import ConversationListModel, in_mine, in_priority, i
 from ui.conversation_view import ConversationView
 from ui.inbox_pane import InboxPane
 from ui.side_panels import ConnectionBanner, ContactPanel, PresenceToggle
+from ui.tools_menu import ToolsMenus
 
 
 class MainWindow(QMainWindow):
@@ -92,6 +93,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(split, 1)
         self.setCentralWidget(central)
 
+        # Team and Admin menus, by role (the server enforces the same).
+        self.tools = ToolsMenus(self, session)
         self.notifier = Notifier(session, icon, self)
         self.auto_away = AutoAway(session, self)
         self._shortcuts()
@@ -138,6 +141,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing the window ends the session; its widgets stop listening to it first (they are
         deleted with the window, while the session still reports that it stopped)."""
+        self.tools.close_all()
         self.session.detach_observers()
         self.session.stop()
         self.closed.emit()
