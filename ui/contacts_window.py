@@ -28,6 +28,7 @@ from inbox_protocol import Contact
 from routing_client.rpc import RequestFailed
 from sync.session import SyncSession
 from ui.contact_editor import ContactEditor
+from ui.contact_list_delegate import ContactRowDelegate
 from ui.contact_list_model import ContactListModel, ContactRole
 from ui.rep_change_text import affects_anything, rep_change_lines
 
@@ -48,7 +49,8 @@ class ContactsWindow(QWidget):
         self.setMinimumSize(*MIN_SIZE)
         self.model = ContactListModel(session, self)
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Search by name, phone or e-mail")
+        self.search.setPlaceholderText("Search contacts")
+        self.search.setToolTip("Name, phone number or e-mail address (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search contacts")
         self.search.textChanged.connect(self.model.search)
@@ -56,7 +58,7 @@ class ContactsWindow(QWidget):
         self.list.setModel(self.model)
         self.list.setAccessibleName("Contacts")
         self.list.setUniformItemSizes(True)
-        self.list.setAlternatingRowColors(True)
+        self.list.setItemDelegate(ContactRowDelegate(session.store.member_name, self.list))
         self.list.selectionModel().currentChanged.connect(self._picked)
         self.state = QLabel("", self)
         self.state.setObjectName("hint")

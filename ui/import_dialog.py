@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -31,7 +30,7 @@ from qasync import asyncSlot
 from routing_client.rpc import RequestFailed
 from sync.csv_upload import import_csv
 from sync.session import SyncSession
-from ui.import_preview_model import ErrorRole, ImportPreviewModel
+from ui.import_preview_model import ErrorRole, ImportPreviewModel, row_labels
 
 MAX_BYTES = 5 * 1024 * 1024
 MIN_SIZE = (640, 440)
@@ -76,6 +75,7 @@ class ImportDialog(QDialog):
         self.text: str | None = None
         self.upload_id: str | None = None
         self.counts: dict[str, int] = {}
+        self.labels: dict[int, str] = {}
         self.applied = False
         self.busy = False
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -95,15 +95,18 @@ class ImportDialog(QDialog):
         self.filtered.setFilterRole(ErrorRole)
         self.table = QTableView(self)
         self.table.setModel(self.filtered)
+        self.model.background = lambda: self.table.palette().base().color()
         self.table.setAccessibleName("Import preview")
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        for column, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents,) * 3):
-            header.setSectionResizeMode(column, mode)
+        # Fixed widths, not sized to contents: a 5 MiB file has tens of thousands of rows.
+        for column, width in enumerate((48, 150, 76, 100)):
+            header.resizeSection(column, width)
         header.setStretchLastSection(True)
+        self.table.verticalHeader().setDefaultSectionSize(26)
         self.only_errors = QCheckBox("Show only rows with errors", self)
         self.only_errors.toggled.connect(self._filter)
         self.summary = QLabel("Choose a CSV file to see what it would change.", self)
@@ -189,6 +192,7 @@ class ImportDialog(QDialog):
         except UnicodeDecodeError:
             self._say(f"{path.name} is not UTF-8 text. Save it as CSV (UTF-8).", error=True)
             return
+        self.labels = await asyncio.to_thread(row_labels, self.text)
         await self._run(dry_run=True)
 
     # -- applying -----------------------------------------------------------------------------
@@ -235,7 +239,7 @@ class ImportDialog(QDialog):
             self._update_buttons()
         self.counts = result["counts"]
         self.applied = bool(result["applied"])
-        self.model.set_rows(result["rows"])
+        self.model.set_rows(result["rows"], self.labels)
         if self.applied:
             self.upload_id = None
             self._say(f"Done: {describe_counts(self.counts, True)}.")

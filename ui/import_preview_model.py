@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QGuiApplication
 
 Index = QModelIndex | QPersistentModelIndex
-HEADERS = ("Line", "Action", "Column", "Problem")
+HEADERS = ("Line", "Contact", "Action", "Column", "Problem")
 ACTIONS = {"create": "Create", "update": "Update", "unchanged": "Unchanged", "error": "Error"}
 ErrorRole = Qt.ItemDataRole.UserRole + 1
+
+
+def row_labels(text: str) -> dict[int, str]:
+    """Each data row's name (or phone, or e-mail) by the line the server numbers it with."""
+    reader = csv.reader(io.StringIO(text))
+    labels: dict[int, str] = {}
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+        keys = [header.index(k) for k in ("name", "phone", "email") if k in header]
+        for record in reader:
+            label = next(
+                (record[i].strip() for i in keys if i < len(record) and record[i].strip()), ""
+            )
+            labels[reader.line_num] = label
+    except (StopIteration, csv.Error):
+        pass  # the server says what is wrong with the file
+    return labels
 
 
 def split_error(error: str | None) -> tuple[str, str]:
@@ -27,11 +47,16 @@ class ImportPreviewModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rows: list[dict[str, Any]] = []
+        self.labels: dict[int, str] = {}
+        # The colour the rows are drawn on (the view's, as its theme set it): errors are a
+        # dark red on light themes and a light red on dark ones.
+        self.background: Callable[[], QColor] = lambda: QGuiApplication.palette().base().color()
 
-    def set_rows(self, rows: list[dict[str, Any]]) -> None:
-        """Show a new result."""
+    def set_rows(self, rows: list[dict[str, Any]], labels: dict[int, str] | None = None) -> None:
+        """Show a new result (with each line's contact, read from the file)."""
         self.beginResetModel()
         self.rows = rows
+        self.labels = labels or {}
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -39,7 +64,7 @@ class ImportPreviewModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        """Line, action, column, problem."""
+        """Line, contact, action, column, problem."""
         return 0 if parent.isValid() else len(HEADERS)
 
     def headerData(
@@ -60,11 +85,13 @@ class ImportPreviewModel(QAbstractTableModel):
             return is_error
         if role == Qt.ItemDataRole.DisplayRole:
             column, text = split_error(row.get("error"))
-            return (str(row["line"]), ACTIONS.get(row["action"], row["action"]), column, text)[
-                index.column()
-            ]
+            label = self.labels.get(row["line"], "")
+            action = ACTIONS.get(row["action"], row["action"])
+            return (str(row["line"]), label, action, column, text)[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and is_error:
+            return f"Line {row['line']}: {row.get('error')}"
         if role == Qt.ItemDataRole.ForegroundRole and is_error:
-            dark = QGuiApplication.palette().window().color().lightness() < 128
+            dark = self.background().lightness() < 128
             return QColor("#ff8a94" if dark else "#b02a37")
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

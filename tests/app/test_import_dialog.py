@@ -39,9 +39,9 @@ async def test_a_bad_row_blocks_apply_until_fixed_then_each_contact_has_history(
     path = tmp_path / "contacts.csv"
     path.write_text(HEADER + "Maria,+15550001,,ana,X\nLee,+15550002,,nobody,\n", "utf-8")
     await dialog.load_file(path)
-    assert cells(dialog, 0) == ["2", "Create", "", ""]
+    assert cells(dialog, 0) == ["2", "Maria", "Create", "", ""]
     assert cells(dialog, 1) == [
-        "3", "Error", "account_rep", "no user with e-mail or username 'nobody'",
+        "3", "Lee", "Error", "account_rep", "no user with e-mail or username 'nobody'",
     ]  # fmt: skip
     assert not dialog.apply_button.isEnabled()
     assert "1 with errors" in dialog.summary.text()
