@@ -20,7 +20,10 @@ from desktop_app.credentials import CredentialStore
 from desktop_app.demo import start_demo
 from desktop_app.preferences import Preferences
 from desktop_app.theme import app_icon, apply_theme
+from ui.contacts_window import MIN_SIZE as CONTACTS_MIN
+from ui.import_dialog import MIN_SIZE as IMPORT_MIN
 from ui.main_window import MainWindow
+from ui.users_window import MIN_SIZE as USERS_MIN
 
 PREVIEW_CSV = (
     "name,phone,email,account_rep,priority_notifications\n"
@@ -46,6 +49,31 @@ async def settle(widget: QWidget, size: tuple[int, int]) -> None:
     await asyncio.sleep(0.6)
 
 
+async def shoot_theme(root: MainWindow, theme: str, csv: Path, out: Path) -> None:
+    """The three tools in one theme, each at its default and its minimum size."""
+    contacts = root.tools.open_contacts()
+    await until(lambda: contacts.model.rowCount() > 0)
+    contacts.list.setCurrentIndex(contacts.model.index(1))
+    await until(lambda: contacts.editor.contact is not None)
+    for label, dims in (("default", (980, 640)), ("min", CONTACTS_MIN)):
+        await settle(contacts, dims)
+        contacts.grab().save(str(out / f"contacts-{theme}-{label}.png"))
+    dialog = root.tools.open_import()
+    await dialog.load_file(csv)
+    for label, dims in (("default", (820, 560)), ("min", IMPORT_MIN)):
+        await settle(dialog, dims)
+        dialog.grab().save(str(out / f"import-preview-{theme}-{label}.png"))
+    dialog.close()
+    users = root.tools.open_users()
+    await until(lambda: users.table.rowCount() > 0)
+    for label, dims in (("default", (900, 520)), ("min", USERS_MIN)):
+        await settle(users, dims)
+        users.grab().save(str(out / f"users-{theme}-{label}.png"))
+    users.close()
+    contacts.close()
+    await asyncio.sleep(0.3)
+
+
 async def shoot(out: Path) -> None:
     """Open the supervisor's and admin's tools on the demo and photograph them."""
     app = QApplication.instance()
@@ -60,29 +88,7 @@ async def shoot(out: Path) -> None:
             await until(lambda: root.store.me is not None)
             for theme in ("light", "dark"):
                 apply_theme(app, theme)
-                contacts = root.tools.open_contacts()
-                await until(lambda: contacts.model.rowCount() > 0)
-                contacts.list.setCurrentIndex(contacts.model.index(1))
-                await until(lambda: contacts.editor.contact is not None)
-                for label, size in (("default", (980, 640)), ("min", contacts.minimumSize())):
-                    dims = (size[0], size[1]) if isinstance(size, tuple) else (
-                        size.width(), size.height())  # fmt: skip
-                    await settle(contacts, dims)
-                    contacts.grab().save(str(out / f"contacts-{theme}-{label}.png"))
-                dialog = root.tools.open_import()
-                await dialog.load_file(csv)
-                for label, dims in (("default", (820, 560)), ("min", (640, 440))):
-                    await settle(dialog, dims)
-                    dialog.grab().save(str(out / f"import-preview-{theme}-{label}.png"))
-                dialog.close()
-                users = root.tools.open_users()
-                await until(lambda: users.table.rowCount() > 0)
-                for label, dims in (("default", (900, 520)), ("min", (640, 360))):
-                    await settle(users, dims)
-                    users.grab().save(str(out / f"users-{theme}-{label}.png"))
-                users.close()
-                contacts.close()
-                await asyncio.sleep(0.3)
+                await shoot_theme(root, theme, csv, out)
         finally:
             await controller.stop()
             await demo.stop()
