@@ -7,12 +7,14 @@ command line as `inbox-server`).
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+MIGRATIONS = ROOT / "routing_server" / "storage" / "migrations"
 
 # Imported by name at run time, so PyInstaller's analysis cannot see them.
 HIDDEN_IMPORTS = (
@@ -37,6 +39,8 @@ def build(dist: Path) -> Path:
             "--workpath", str(Path(work) / "work"),
             "--specpath", work,
             "--collect-data", "resources",
+            # Alembic reads its revisions as files, not through the import system.
+            "--add-data", f"{MIGRATIONS}{os.pathsep}routing_server/storage/migrations",
             "--exclude-module", "tkinter",
         ]  # fmt: skip
         for module in HIDDEN_IMPORTS:

@@ -1,18 +1,16 @@
-"""The database schema (SQLAlchemy Core) and its versioned migrations.
+"""The database schema as the server reads and writes it (SQLAlchemy Core).
 
-A new database is created from the current tables and stamped with the newest version; an older
-one is brought forward by the migrations after its version, each in its own transaction.
+These are the live definitions; the database itself is created and upgraded only by the frozen
+Alembic revisions in `migrations/versions/` (see `migrate.py`). A test checks that the two agree:
+after changing a table here, add a revision that makes the same change.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from sqlalchemy import (
     JSON,
     Boolean,
     Column,
-    Connection,
     Float,
     Index,
     Integer,
@@ -21,9 +19,6 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    insert,
-    select,
-    text,
 )
 
 metadata = MetaData()
@@ -199,54 +194,3 @@ settings = Table(
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("data", JSON, nullable=False),
 )
-
-
-def _v2_routing_rules(conn: Connection) -> None:
-    """Version 2: rotation cursors, reassignments, contact history and groups."""
-    conn.execute(text("ALTER TABLE teams ADD COLUMN rr_cursor VARCHAR(100)"))
-    conn.execute(text("ALTER TABLE contacts ADD COLUMN reassignment JSON"))
-    metadata.create_all(
-        conn,
-        tables=[contact_history, groups],
-    )
-    # Plain SQL: an Index built on the live Table would attach itself to the shared metadata a
-    # second time, and a fresh database created later in the same process would then fail.
-    conn.execute(text("CREATE INDEX ix_contacts_name ON contacts (name)"))
-    conn.execute(text("CREATE INDEX ix_timeline_at ON timeline (at)"))
-
-
-def _v3_phones_e164(conn: Connection) -> None:
-    """Version 3: phone numbers in E.164, contacts typed two ways merged."""
-    from routing_server.storage.merge_phones import merge_phones  # it imports the tables here
-
-    merge_phones(conn)
-
-
-# Migrations: MIGRATIONS[n] brings a database at version n + 1 to version n + 2.
-# Version 1 is the first released schema; append a function here for every change after it.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v2_routing_rules, _v3_phones_e164]
-CURRENT_VERSION = 1 + len(MIGRATIONS)
-
-
-def _seed(conn: Connection) -> None:
-    conn.execute(insert(teams).values(id="support", name="support", distribution="claim"))
-    conn.execute(insert(meta).values(key="last_seq", value=0))
-
-
-def migrate(conn: Connection) -> int:
-    """Create or upgrade the schema in `conn`'s transaction; returns the version it was at."""
-    if not conn.dialect.has_table(conn, "schema_version"):
-        metadata.create_all(conn)
-        conn.execute(insert(schema_version).values(version=CURRENT_VERSION))
-        _seed(conn)
-        return 0
-    found = conn.execute(select(schema_version.c.version)).scalar_one()
-    if found > CURRENT_VERSION:
-        raise RuntimeError(
-            f"the database is at schema version {found}, newer than this server's "
-            f"{CURRENT_VERSION}; upgrade the server"
-        )
-    for step in MIGRATIONS[found - 1 :]:
-        step(conn)
-    conn.execute(schema_version.update().values(version=CURRENT_VERSION))
-    return int(found)

@@ -31,7 +31,7 @@ from routing_server.engine.model import (
 from routing_server.engine.state import State
 from routing_server.engine.stats import DAY
 from routing_server.engine.tx import Changes
-from routing_server.storage import rows, schema
+from routing_server.storage import migrate, rows, schema
 from routing_server.storage.base import Credentials, PreparedWrite, StoredEvent
 from routing_server.storage.writes import Statements, prepare, upsert, write_batch
 
@@ -75,9 +75,10 @@ class SqlStorage:
             event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         self._engine = engine
         async with self._migration_lock(engine), engine.begin() as conn:
-            before = await conn.run_sync(schema.migrate)
-            if before and before != schema.CURRENT_VERSION:
-                log.info("database migrated from version %d to %d", before, schema.CURRENT_VERSION)
+            before = await conn.run_sync(migrate.migrate)
+            head = migrate.head_revision()
+            if before is not None and before != head:
+                log.info("database migrated from revision %s to %s", before, head)
             await self._prune_events(conn)
 
     @contextlib.asynccontextmanager

@@ -12,7 +12,9 @@ import pytest
 
 from routing_client.rpc import RpcClient
 
-pytestmark = pytest.mark.slow
+# The build (PyInstaller's analysis of Qt and every dependency) runs in the first test's set-up
+# and takes minutes on a busy machine: far past the default per-test timeout.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 pytest.importorskip("PyInstaller", reason="the installer build needs PyInstaller (dev extra)")
 
 

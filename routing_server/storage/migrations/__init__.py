@@ -1,0 +1,1 @@
+"""Alembic revisions of the server's database, one frozen file per schema change (`versions/`)."""
