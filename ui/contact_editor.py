@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 
@@ -131,7 +132,7 @@ class ContactEditor(QWidget):
         layout.addLayout(self.build_actions())
         layout.addWidget(self.history_title)
         layout.addWidget(self.history, 1)
-        session.store.observe(self._on_change)
+        self._unobserve = session.store.observe(self._on_change)
         self.fill_reps()
         self.show_contact(None)
 
@@ -149,6 +150,11 @@ class ContactEditor(QWidget):
         self.action_row.insertWidget(1, button)
         self.extra_actions.append(button)
         button.setVisible(self.contact is not None)
+
+    def detach(self) -> None:
+        """Stop following the store (the window is closing)."""
+        with contextlib.suppress(ValueError):  # the session may have let go of observers first
+            self._unobserve()
 
     def _on_change(self, change: Change) -> None:
         if change.kind in ("reset", "presence_changed"):
@@ -259,6 +265,19 @@ class ContactEditor(QWidget):
             "account_rep_id": self.rep.currentData(),
             "priority_notifications": self.priority.isChecked(),
         }
+
+    def is_dirty(self) -> bool:
+        """Whether the form differs from the contact as loaded (without judging the fields)."""
+        contact = self.contact
+        if contact is None:
+            return any(w.text().strip() for w in (self.name, self.phone, self.email))
+        return (
+            self.name.text().strip() != contact.name
+            or self.phone.text().strip() != (contact.phone or "")
+            or self.email.text().strip() != (contact.email or "")
+            or self.rep.currentData() != contact.account_rep_id
+            or self.priority.isChecked() != contact.priority_notifications
+        )
 
     def changes(self, values: dict[str, Any]) -> dict[str, Any]:
         """The fields that differ from the contact as loaded."""

@@ -7,6 +7,7 @@ open conversations, the window says what will happen to each and waits for a yes
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -27,6 +28,7 @@ from qasync import asyncSlot
 from inbox_protocol import Contact
 from routing_client.rpc import RequestFailed
 from sync.session import SyncSession
+from sync.store import Change
 from ui.contact_editor import ContactEditor
 from ui.contact_list_delegate import ContactRowDelegate
 from ui.contact_list_model import ContactListModel, ContactRole
@@ -90,11 +92,23 @@ class ContactsWindow(QWidget):
         split.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(split)
+        self._unobserve = session.store.observe(self._on_change)
         QShortcut(QKeySequence.StandardKey.Find, self, self.search.setFocus)
         QShortcut(QKeySequence.StandardKey.New, self, self.new_contact)
         self.model.refresh()
 
     # -- list ---------------------------------------------------------------------------------
+
+    def _on_change(self, change: Change) -> None:
+        """A contact changed elsewhere (another supervisor, a reassignment group): show it."""
+        if change.kind != "contact_changed" or not isinstance(change.detail, dict):
+            return
+        contact = Contact.model_validate(change.detail)
+        if any(c.id == contact.id for c in self.model.contacts):
+            self.model.replace(contact)
+        shown = self.editor.contact
+        if shown is not None and shown.id == contact.id and not self.editor.is_dirty():
+            self._spawn(self.open_contact(contact.id))  # nothing typed over: show the news
 
     def _show_state(self) -> None:
         rows, query = self.model.rowCount(), self.model.query
@@ -215,6 +229,9 @@ class ContactsWindow(QWidget):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop searching and loading; the window goes with its tasks."""
+        with contextlib.suppress(ValueError):  # the session may have let go of observers first
+            self._unobserve()
+        self.editor.detach()
         self.model.stop()
         for task in list(self._tasks):
             task.cancel()

@@ -147,3 +147,38 @@ async def test_changing_the_rep_warns_what_happens_to_open_work_then_changes_it(
     after = await client.request("get_contact", contact_id=created["contact"]["id"])
     assert after["contact"]["account_rep_id"] == ben_id
     assert ana.panes["priority"].row_count() == 0
+
+
+async def test_the_list_loads_a_page_at_a_time_as_it_scrolls(desk: Desk) -> None:
+    """60 contacts: the first search brings 50; reaching the end brings the other 10."""
+    sam = await desk.window("sam", "supervisor")
+    client = await desk.harness.connect("sam")
+    for i in range(60):
+        await client.request("create_contact", name=f"Customer {i:02d}", phone=f"+1555000{i:04d}")
+    contacts = await contacts_of(sam)
+    assert contacts.model.rowCount() == 50
+    assert "scroll for more" in contacts.state.text()
+    contacts.list.scrollToBottom()
+    if contacts.model.canFetchMore():
+        contacts.model.fetchMore()
+    await until(lambda: contacts.model.rowCount() == 60 and not contacts.model.loading)
+    assert contacts.model.contacts[-1].name == "Customer 59"
+    assert not contacts.model.canFetchMore()
+    assert contacts.state.text() == "60 contacts"
+
+
+async def test_a_change_made_elsewhere_shows_in_the_open_window(desk: Desk) -> None:
+    """Another supervisor renames the contact shown: the list and the untouched form follow."""
+    sam = await desk.window("sam", "supervisor")
+    client = await desk.harness.connect("sam")
+    created = (await client.request("create_contact", name="Maria", phone="+15550001"))["contact"]
+    contacts = await contacts_of(sam)
+    await contacts.open_contact(created["id"])
+    await client.request("update_contact", contact_id=created["id"], name="Maria Garcia")
+    await until(lambda: contacts.editor.name.text() == "Maria Garcia")
+    assert contacts.model.contacts[0].name == "Maria Garcia"
+    contacts.editor.phone.setText("+15550009")  # typed, not saved: kept over the next change
+    await client.request("update_contact", contact_id=created["id"], name="M. Garcia")
+    await until(lambda: contacts.model.contacts[0].name == "M. Garcia")
+    await asyncio.sleep(0.2)
+    assert contacts.editor.phone.text() == "+15550009"
