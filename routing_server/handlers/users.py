@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 import inbox_protocol as p
 from routing_server import auth, wire
 from routing_server.connection import Connection
@@ -35,7 +37,11 @@ async def handle_create_user(conn: Connection, req: p.CreateUser) -> dict[str, A
         team_ids=tuple(dict.fromkeys(req.team_ids)),
         max_open=req.max_open,
     )
-    await core.storage.create_user(user, password_hash)
+    try:
+        await core.storage.create_user(user, password_hash)
+    except IntegrityError:
+        # Another create_user took the name while this one was hashing the password.
+        raise EngineError("bad_request", f"username: {req.username!r} is taken") from None
     created = await core.ensure_user(user.id)
     assert created is not None
     return {"user": wire.dump(wire.user(created))}

@@ -67,10 +67,16 @@ async def test_uploads_refuse_gaps_repeats_and_files_over_the_limit(harness: Har
 
 
 async def test_an_upload_belongs_to_its_connection(harness: Harness) -> None:
-    """Another connection cannot use the upload, and a closed connection's upload is gone."""
+    """One upload per connection: a new one replaces it, another connection cannot use it, and
+    it is gone once the connection closes."""
     sam = await harness.agent("sam", "supervisor")
     upload_id = await upload_csv(sam.request, "name,phone\nMaria,+15550001\n")
     other = await harness.connect("sam")
+    replaced = await upload_csv(sam.request, "name,phone\nLee,+15550002\n")
+    with pytest.raises(RequestFailed) as first_gone:
+        await sam.request("import_contacts", upload_id=upload_id, dry_run=True)
+    assert first_gone.value.code == "not_found"  # a new upload discards the one before
+    upload_id = replaced
     with pytest.raises(RequestFailed) as foreign:
         await other.request("import_contacts", upload_id=upload_id, dry_run=True)
     assert foreign.value.code == "not_found"

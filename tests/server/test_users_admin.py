@@ -100,7 +100,8 @@ async def test_disabled_user_gets_forbidden_and_signs_in_again_once_enabled(
 
 
 async def test_agents_and_supervisors_may_not_manage_users(harness: Harness) -> None:
-    """create_user and set_password are admin-only: others get forbidden and nothing changes."""
+    """create_user, set_password and update_user are admin-only: others get forbidden and
+    nothing changes."""
     agent = await harness.agent("ana")
     supervisor = await harness.agent("sam", "supervisor")
     for client in (agent, supervisor):
@@ -110,4 +111,7 @@ async def test_agents_and_supervisors_may_not_manage_users(harness: Harness) -> 
         with pytest.raises(RequestFailed) as reset:
             await client.request("set_password", user_id="u_x", password=NEW_PASSWORD)
         assert reset.value.code == "forbidden"
+        with pytest.raises(RequestFailed) as renamed:
+            await client.request("update_user", user_id="u_x", display_name="Eve")
+        assert renamed.value.code == "forbidden"
     assert await harness.storage.credentials("eve") is None
