@@ -131,7 +131,10 @@ class ContactEditor(QWidget):
         layout.addWidget(self.general_error)
         layout.addLayout(self.build_actions())
         layout.addWidget(self.history_title)
-        layout.addWidget(self.history, 1)
+        layout.addWidget(self.history, 1000)
+        # Takes the spare height while the history is hidden (a new contact), so that the
+        # form stays at the top instead of spreading out.
+        layout.addStretch(1)
         self._unobserve = session.store.observe(self._on_change)
         self.fill_reps()
         self.show_contact(None)

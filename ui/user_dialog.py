@@ -43,7 +43,9 @@ class _FormDialog(QDialog):
 
     saved = Signal(dict)
 
-    def __init__(self, session: SyncSession, title: str, parent: QWidget | None) -> None:
+    def __init__(
+        self, session: SyncSession, title: str, ok_text: str, parent: QWidget | None
+    ) -> None:
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle(title)
@@ -55,6 +57,9 @@ class _FormDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        if ok is not None:
+            ok.setText(ok_text)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -122,7 +127,10 @@ class UserDialog(_FormDialog):
         user: dict[str, Any] | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(session, "Edit user" if user else "New user", parent)
+        super().__init__(
+            session, "Edit user" if user else "New user",
+            "Save changes" if user else "Create user", parent,
+        )  # fmt: skip
         self.user = user
         self.username = QLineEdit(self)
         self.display_name = QLineEdit(self)
@@ -218,7 +226,9 @@ class PasswordDialog(_FormDialog):
     """A new password for a user (their sessions end)."""
 
     def __init__(self, session: SyncSession, user: dict[str, Any], parent: QWidget | None) -> None:
-        super().__init__(session, f"Reset {user['display_name']}'s password", parent)
+        super().__init__(
+            session, f"Reset {user['display_name']}'s password", "Set password", parent
+        )
         self.user = user
         self.password = QLineEdit(self)
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
