@@ -182,3 +182,29 @@ async def test_a_change_made_elsewhere_shows_in_the_open_window(desk: Desk) -> N
     await until(lambda: contacts.model.contacts[0].name == "M. Garcia")
     await asyncio.sleep(0.2)
     assert contacts.editor.phone.text() == "+15550009"
+
+
+async def test_editing_a_contact_saves_only_what_changed(desk: Desk) -> None:
+    """Picking a contact in the list and changing its e-mail and name updates the server;
+    the rep (unchanged) gets no new history entry."""
+    await desk.window("ana")
+    sam = await desk.window("sam", "supervisor")
+    client = await desk.harness.connect("sam")
+    ana_id = await user_id(desk, "ana")
+    created = (await client.request("create_contact", name="Lee", phone="+15550002",
+                                    account_rep_id=ana_id))["contact"]  # fmt: skip
+    contacts = await contacts_of(sam)
+    contacts.list.setCurrentIndex(contacts.model.index(0))
+    await until(lambda: contacts.editor.contact is not None)
+    editor = contacts.editor
+    assert editor.save_button.text() == "Save changes"
+    editor.name.setText("Lee Chen")
+    editor.email.setText("lee@example.com")
+    assert await contacts.save_now()
+    after = await client.request("get_contact", contact_id=created["id"])
+    assert (after["contact"]["name"], after["contact"]["email"]) == ("Lee Chen", "lee@example.com")
+    assert after["contact"]["phone"] == "+15550002"
+    assert [h["kind"] for h in after["history"]] == ["account_rep_assigned"]
+    assert editor.title.text() == "Lee Chen"
+    assert not await contacts.save_now()
+    assert editor.general_error.text() == "Nothing to save: no field changed."
