@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import heapq
 import json
 from typing import Any
 
@@ -22,12 +23,14 @@ async def handle_search_contacts(conn: Connection, req: p.SearchContacts) -> dic
     state = conn.ctx.core.state
     query = (req.query or "").strip().lower()
     after = _decode_cursor(req.cursor) if req.cursor else None
-    found = sorted(
-        (c for c in state.contacts.values() if not query or query in _haystack(c)),
-        key=_sort_key,
+    matches = (
+        c
+        for c in state.contacts.values()
+        if (not query or query in _haystack(c)) and (after is None or _sort_key(c) > after)
     )
-    if after is not None:
-        found = [c for c in found if _sort_key(c) > after]
+    # One pass, keeping only a page and one more (not a sort of every match): a search costs
+    # one scan of the contacts, whatever the page.
+    found = heapq.nsmallest(req.limit + 1, matches, key=_sort_key)
     page = found[: req.limit]
     more = len(found) > req.limit
     return {
