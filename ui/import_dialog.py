@@ -11,7 +11,7 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -63,6 +63,9 @@ def describe_counts(counts: dict[str, int], applied: bool) -> str:
 
 class ImportDialog(QDialog):
     """Choose a CSV, preview it, apply it."""
+
+    # After an import changed contacts (bulk imports send no contact.updated events).
+    imported = Signal()
 
     def __init__(self, session: SyncSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -243,6 +246,7 @@ class ImportDialog(QDialog):
         if self.applied:
             self.upload_id = None
             self._say(f"Done: {describe_counts(self.counts, True)}.")
+            self.imported.emit()
         elif dry_run:
             self._say(self._preview_text())
         else:

@@ -62,7 +62,18 @@ class ToolsMenus(QObject):
 
     def open_import(self) -> ImportDialog:
         """Open (or raise) the import dialog."""
-        return self._open("import", lambda: ImportDialog(self.session, self.window))
+        return self._open("import", self._make_import)
+
+    def _make_import(self) -> ImportDialog:
+        dialog = ImportDialog(self.session, self.window)
+        dialog.imported.connect(self._refresh_contacts)
+        return dialog
+
+    def _refresh_contacts(self) -> None:
+        """An import changed contacts: an open contacts window searches again."""
+        contacts = self.open_tools.get("contacts")
+        if isinstance(contacts, ContactsWindow) and contacts.isVisible():
+            contacts.model.refresh()
 
     def open_users(self) -> UsersWindow:
         """Open (or raise) the users window."""

@@ -50,8 +50,12 @@ async def test_a_bad_row_blocks_apply_until_fixed_then_each_contact_has_history(
     path.write_text(HEADER + "Maria,+15550001,,ana,X\nLee,+15550002,,,\n", "utf-8")
     await dialog.load_file(path)
     assert dialog.apply_button.isEnabled()
+    contacts = sam.tools.open_contacts()
+    await until(lambda: not contacts.model.loading)
+    assert contacts.model.rowCount() == 0
     await dialog.apply_now()
     assert dialog.summary.text().startswith("Done: 2 created")
+    await until(lambda: contacts.model.rowCount() == 2)  # the open contacts window follows
     assert not dialog.apply_button.isEnabled()
     found = {c["name"]: c for c in (await client.request("search_contacts"))["contacts"]}
     assert set(found) == {"Maria", "Lee"}
