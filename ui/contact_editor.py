@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from inbox_protocol import Contact, HistoryEntry
 from sync.session import SyncSession
 from sync.store import Change
+from ui.contact_list_delegate import HistoryRowDelegate
 from ui.history_text import describe_history, when
 
 PHONE = re.compile(r"^\+?[0-9][0-9 ().-]{1,30}$")
@@ -121,7 +122,9 @@ class ContactEditor(QWidget):
         self.history = QListWidget(self)
         self.history.setAccessibleName("Assignment history")
         self.history.setWordWrap(True)
-        self.history.setSpacing(3)
+        self.history.setItemDelegate(HistoryRowDelegate(self.history))
+        self.history.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        self.history.setResizeMode(QListWidget.ResizeMode.Adjust)  # re-wrap on resize
         self.history_title = QLabel("Assignment history", self)
         self.history_title.setObjectName("sectionTitle")
         layout = QVBoxLayout(self)

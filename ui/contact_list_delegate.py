@@ -1,4 +1,5 @@
-"""How a contact row looks: an initials avatar, the name in bold, how to reach them below."""
+"""How the contacts window's rows look: a contact (an initials avatar, the name in bold, how to
+reach them below) and a history entry (its time muted above the sentence)."""
 
 from __future__ import annotations
 
@@ -84,4 +85,43 @@ class ContactRowDelegate(QStyledItemDelegate):
         detail = QFontMetrics(option.font).elidedText(detail, Qt.TextElideMode.ElideRight, width)
         painter.drawText(QRect(left, top + line + 2, width, line), Qt.AlignmentFlag.AlignVCenter,
                          detail)  # fmt: skip
+        painter.restore()
+
+
+class HistoryRowDelegate(QStyledItemDelegate):
+    """A history entry: its time small and muted above the sentence (wrapped)."""
+
+    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont]:
+        small = QFont(option.font)
+        small.setPointSizeF(max(6.0, option.font.pointSizeF() * 0.85))
+        return small, QFont(option.font)
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+                 ) -> QSize:  # fmt: skip
+        """The time's line plus the sentence wrapped to the view's width."""
+        small, body = self._fonts(option)
+        text = str(index.data() or "").partition("\n")[2]
+        width = max(80, (option.widget.width() if option.widget else 300) - 4 * PADDING)
+        flags = int(Qt.TextFlag.TextWordWrap)
+        wrapped = QFontMetrics(body).boundingRect(QRect(0, 0, width, 10_000), flags, text)
+        return QSize(width, QFontMetrics(small).height() + wrapped.height() + PADDING + 4)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:  # fmt: skip
+        """The muted time, then the sentence."""
+        small, body = self._fonts(option)
+        when, _, text = str(index.data() or "").partition("\n")
+        painter.save()
+        colour = option.palette.color(QPalette.ColorRole.Text)
+        muted = QColor(colour)
+        muted.setAlpha(150)
+        rect = option.rect.adjusted(PADDING, PADDING // 2, -PADDING, -PADDING // 2)
+        line = QFontMetrics(small).height()
+        painter.setFont(small)
+        painter.setPen(muted)
+        painter.drawText(QRect(rect.left(), rect.top(), rect.width(), line),
+                         Qt.AlignmentFlag.AlignVCenter, when)  # fmt: skip
+        painter.setFont(body)
+        painter.setPen(colour)
+        painter.drawText(rect.adjusted(0, line + 2, 0, 0), int(Qt.TextFlag.TextWordWrap), text)
         painter.restore()
