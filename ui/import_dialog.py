@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from routing_client.rpc import RequestFailed
-from sync.csv_upload import import_csv
+from sync.csv_upload import INLINE_CHARS, import_csv
 from sync.session import SyncSession
 from ui.import_preview_model import ErrorRole, ImportPreviewModel, row_labels
 
@@ -216,9 +216,13 @@ class ImportDialog(QDialog):
             return
         self.busy = True
         self._update_buttons()
-        self.progress.setRange(0, max(1, len(text)))
-        self.progress.setValue(0)
-        self.progress.setFormat("Sending the file… %p%")
+        if len(text) > INLINE_CHARS and self.upload_id is None:
+            self.progress.setRange(0, len(text))
+            self.progress.setValue(0)
+            self.progress.setFormat("Sending the file… %p%")
+        else:  # sent in one request, or already uploaded: only the server's check remains
+            self.progress.setRange(0, 0)
+            self.progress.setFormat("Checking rows…")
         self.progress.show()
         self._say("Checking every row…" if dry_run else "Importing…")
         skip = self.skip_errors.isChecked()
