@@ -28,6 +28,7 @@ class User(WireModel):
     role: Role
     team_ids: list[str]
     max_open: int
+    disabled: bool = False
 
 
 class Presence(WireModel):

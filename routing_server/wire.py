@@ -43,6 +43,7 @@ def user(u: User) -> p.User:
         role=u.role,
         team_ids=list(u.team_ids),
         max_open=u.max_open,
+        disabled=u.disabled,
     )
 
 

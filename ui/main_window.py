@@ -29,6 +29,7 @@ from ui.side_panels import ConnectionBanner, ContactPanel, PresenceToggle
 from ui.tasks import TaskOwner, owned
 from ui.team_load_panel import install_team_load
 from ui.toast import Toast
+from ui.tools_menu import ToolsMenus
 
 MINIMUM_SIZE = QSize(900, 600)
 
@@ -134,6 +135,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(split, 1)
         self.setCentralWidget(central)
 
+        # Team and Admin menus, by role (the server enforces the same).
+        self.tools = ToolsMenus(self, session, self.menus.team, self.menus.admin)
         self.notifier = Notifier(session, icon, self)
         self.auto_away = AutoAway(session, self)
         self.toast = Toast(self)
@@ -277,6 +280,7 @@ class MainWindow(QMainWindow):
         if self.tasks.closed:
             super().closeEvent(event)
             return
+        self.tools.close_all()
         self.session.detach_observers()
         # Held Close/Release commands are sent before the session stops (the agent meant them).
         self.retired = self.tasks.close_then(self._retire, last=self.view.held.send_all_now())
