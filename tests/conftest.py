@@ -20,6 +20,7 @@ import pytestqt.plugin as pytestqt_plugin
 # Qt must know before any QApplication exists that there is no display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from tests.postgres import PostgresCluster
 from tests.server.harness import Harness, start_harness
 
 
@@ -117,3 +118,14 @@ async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
         yield h
     finally:
         await h.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    """One real PostgreSQL server for the whole run, started on first use."""
+    cluster = PostgresCluster()
+    cluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()

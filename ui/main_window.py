@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QLabel,
@@ -18,13 +18,18 @@ from PySide6.QtWidgets import (
 
 from sync.session import SyncSession
 from sync.store import Change
+from ui.admin_screens import AdminScreens
 from ui.attention import AutoAway, Notifier
 from ui.conversation_model import ConversationListModel, in_mine, in_priority, in_shared
 from ui.conversation_view import ConversationView
 from ui.inbox_pane import InboxPane
+from ui.menus import WindowMenus
+from ui.offers import OfferBar
 from ui.side_panels import ConnectionBanner, ContactPanel, PresenceToggle
 from ui.tasks import TaskOwner
 from ui.window_toasts import WindowToasts
+
+MINIMUM_SIZE = QSize(900, 600)
 
 
 class MainWindow(QMainWindow):
@@ -33,6 +38,8 @@ class MainWindow(QMainWindow):
     closed = Signal()
     preferences_requested = Signal()
     do_not_disturb_changed = Signal(bool)
+    sign_out_requested = Signal()
+    switch_user_requested = Signal()
 
     def __init__(self, session: SyncSession, icon: QIcon, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,6 +52,8 @@ class MainWindow(QMainWindow):
         self.store = session.store
         self.setWindowIcon(icon)
         self.resize(1200, 720)
+        # The smallest size at which tabs, rows and the conversation still read well.
+        self.setMinimumSize(MINIMUM_SIZE)
 
         self.presence = PresenceToggle(session, self)
         self.who = QLabel("", self)
@@ -64,6 +73,13 @@ class MainWindow(QMainWindow):
                                    "in this window")  # fmt: skip
         self.dnd_action.toggled.connect(self._dnd_toggled)
         self.addToolBar(toolbar)
+        self.menus = WindowMenus(self)
+        self.menus.preferences_requested.connect(self.preferences_requested)
+        self.menus.sign_out_requested.connect(self.sign_out_requested)
+        self.menus.switch_user_requested.connect(self.switch_user_requested)
+        self.admin_screens = AdminScreens(session, self)
+        self.menus.routing_settings_requested.connect(self.admin_screens.open_routing_settings)
+        self.menus.groups_requested.connect(self.admin_screens.open_groups)
 
         self.banner = ConnectionBanner(session, self)
         self.panes = {
@@ -97,11 +113,22 @@ class MainWindow(QMainWindow):
         split.addWidget(self.tabs)
         split.addWidget(self.view)
         split.addWidget(self.contact)
-        split.setSizes([330, 600, 270])
+        # Minimums keep every pane usable down to the window's minimum size; the conversation
+        # takes what is left when the window grows.
+        self.tabs.setMinimumWidth(270)
+        self.view.setMinimumWidth(430)
+        self.contact.setMinimumWidth(180)
+        split.setChildrenCollapsible(False)
+        split.setStretchFactor(0, 0)
+        split.setStretchFactor(1, 1)
+        split.setStretchFactor(2, 0)
+        split.setSizes([340, 590, 270])
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.banner)
+        self.offers = OfferBar(session, self)
+        layout.addWidget(self.offers)
         layout.addWidget(split, 1)
         self.setCentralWidget(central)
 
@@ -114,6 +141,7 @@ class MainWindow(QMainWindow):
         self.show_contact = self.toasts.show_contact
         self._shortcuts()
         self.store.observe(self._on_change)
+        self.menus.show_role(self.store.me.role if self.store.me else None)
         self._update_counts()
 
     def _shortcuts(self) -> None:
@@ -132,6 +160,8 @@ class MainWindow(QMainWindow):
     def _on_change(self, change: Change) -> None:
         if change.kind in ("reset", "presence_changed"):
             self._counts_later()
+        if change.kind == "reset":
+            self.menus.show_role(self.store.me.role if self.store.me else None)
 
     def _counts_later(self) -> None:
         if not self._counts_timer.isActive():

@@ -15,9 +15,9 @@ pytestmark = pytest.mark.qt
 
 
 def steps(window: MainWindow) -> list[str]:
-    """The routing timeline as shown, without the clock."""
-    view = window.view
-    return [view.steps.item(i).text().split("  ", 1)[1] for i in range(view.steps.count())]
+    """The routing steps as shown inline among the messages."""
+    rows = window.view.messages_view.message_model.rows()
+    return [row.text for row in rows if row.kind == "step"]
 
 
 async def shared_conversation(desk: Desk, window: MainWindow, sender: str = "+15550150") -> str:
