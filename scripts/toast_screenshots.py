@@ -64,7 +64,7 @@ async def shoot(out: Path) -> None:
                 ana.resize(width, height)
                 await asyncio.sleep(0.3)
                 ana.grab().save(str(out / f"toast-undo-{theme}{suffix}.png"))
-        ana.undo()
+        ana.toasts.undo()
     finally:
         await controller.stop()
         await demo.stop()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -22,22 +21,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inbox_protocol import Conversation, TimelineEntry
-from routing_client.client import LinkState, NotConnected
-from routing_client.rpc import RequestFailed
+from inbox_protocol import TimelineEntry
+from routing_client.client import LinkState
 from sync.session import SyncSession
 from sync.store import Change
 from ui.avatars import avatar
 from ui.elided_label import ElidedLabel
 from ui.empty_state import EmptyStatePanel, EmptyText
 from ui.icons import CHANNEL_NAMES, themed_icon
+from ui.live_timeline import TimelineFollower, moved, removal_notice
 from ui.message_list import MessageListView
 from ui.message_model import build_rows
 from ui.tasks import owned, owner_of
 from ui.timeline_text import headline
 from ui.undo import DONE, DelayedActions
-
-log = logging.getLogger(__name__)
 
 NOTHING_OPEN = EmptyText(
     "empty-conversation",
@@ -82,9 +79,8 @@ class ConversationView(QWidget):
         self.store = session.store
         self.conversation_id: str | None = None
         self.timeline: list[TimelineEntry] = []
-        # One timeline fetch at a time; a change meanwhile asks for one more after it.
-        self._fetching = False
-        self._fetch_again = False
+        self.follower = TimelineFollower(session, self)
+        self.follower.fetched.connect(self._timeline_fetched)
         # Close and Release wait a few seconds for an Undo (see ui/undo.py).
         self.held = DelayedActions(session, self.tasks, self)
         self.held.changed.connect(lambda _: self._refresh())
@@ -229,69 +225,27 @@ class ConversationView(QWidget):
     def _on_change(self, change: Change) -> None:
         if self.conversation_id is None or change.key not in (self.conversation_id, None):
             return
-        if change.kind == "conversation_changed":
-            self._follow(change.detail)
-        elif change.kind == "reset" and self.conversation_id in self.store.conversations:
-            self.refresh_timeline()  # back after an outage: steps may have happened meanwhile
+        conv = self.store.conversations.get(self.conversation_id)
+        if change.kind == "conversation_changed" and conv is not None:
+            # Live: the timeline follows each routing step; an open conversation stays read.
+            if moved(change.detail, conv):
+                self.follower.refresh(conv.id)
+            if conv.unread and self._connected:
+                self.mark_read()
+        elif change.kind == "reset" and conv is not None:
+            self.follower.refresh(conv.id)  # back after an outage: steps may have happened
         if change.kind == "conversation_removed":
-            reason = str(change.detail)
-            mine = self._transferred_to.get(self.conversation_id)
-            to = self.store.removed_to.get(self.conversation_id)
-            known = self.store.team.get(to or "")
-            whom = known.display_name if known else "a teammate"
-            text = {
-                "claimed": "Another agent claimed this conversation."
-                if known is None
-                else f"{whom} claimed this conversation.",
-                "transferred": f"You transferred this conversation to {mine}."
-                if mine
-                else f"This conversation was transferred to {whom}.",
-                "account_rep_changed": "The customer's account rep changed: it went to them.",
-            }.get(reason, "This conversation is no longer in your view.")
-            self.notice.setText(text)
+            known = self.store.team.get(self.store.removed_to.get(self.conversation_id, ""))
+            self.notice.setText(removal_notice(
+                str(change.detail), self._transferred_to.get(self.conversation_id),
+                known.display_name if known else None))  # fmt: skip
             self.notice.show()
         self._refresh()
 
-    def _follow(self, before: object) -> None:
-        """The open conversation changed: fetch the timeline again when it moved, and keep it
-        read while it is open."""
-        conv = self.store.conversations.get(self.conversation_id or "")
-        if conv is None:
-            return
-        if not isinstance(before, Conversation) or (
-            (before.state, before.assigned_to, before.routing)
-            != (conv.state, conv.assigned_to, conv.routing)
-        ):
-            self.refresh_timeline()
-        if conv.unread and self._connected:
-            self.mark_read()
-
-    @owned
-    async def refresh_timeline(self) -> None:
-        """Fetch the open conversation's routing steps again (at most one fetch at a time)."""
-        if self._fetching:
-            self._fetch_again = True
-            return
-        self._fetching = True
-        try:
-            while True:
-                self._fetch_again = False
-                conversation_id = self.conversation_id
-                if conversation_id is None:
-                    return
-                try:
-                    result = await self.session.open_conversation(conversation_id)
-                except (NotConnected, RequestFailed) as exc:
-                    # Gone from view or offline: the steps shown stay; a resync fetches again.
-                    log.info("timeline of %s not refreshed: %s", conversation_id, exc)
-                    return
-                if conversation_id == self.conversation_id:
-                    self.timeline = [TimelineEntry.model_validate(t) for t in result["timeline"]]
-                    self._refresh()
-                if not self._fetch_again:
-                    return
-        finally:
-            self._fetching = False
+    def _timeline_fetched(self, conversation_id: str, steps: list[TimelineEntry]) -> None:
+        if conversation_id == self.conversation_id:
+            self.timeline = steps
+            self._refresh()
 
     @owned
     async def mark_read(self) -> None:

@@ -26,10 +26,10 @@ from ui.inbox_pane import InboxPane
 from ui.menus import WindowMenus
 from ui.offers import OfferBar
 from ui.side_panels import ConnectionBanner, ContactPanel, PresenceToggle
-from ui.tasks import TaskOwner, owned
+from ui.tasks import TaskOwner
 from ui.team_load_panel import install_team_load
-from ui.toast import Toast
 from ui.tools_menu import ToolsMenus
+from ui.window_toasts import WindowToasts
 
 MINIMUM_SIZE = QSize(900, 600)
 
@@ -139,14 +139,11 @@ class MainWindow(QMainWindow):
         self.tools = ToolsMenus(self, session, self.menus.team, self.menus.admin)
         self.notifier = Notifier(session, icon, self)
         self.auto_away = AutoAway(session, self)
-        self.toast = Toast(self)
-        self.notifier.toast.connect(self._toast_alert)
-        self.view.held.changed.connect(self._held_changed)
-        self.view.said.connect(lambda text: self.toast.show_message(text))
-        self._undo_target: str | None = None
-        self._undo_ticker = QTimer(self)
-        self._undo_ticker.setInterval(250)
-        self._undo_ticker.timeout.connect(self._undo_tick)
+        self.toasts = WindowToasts(self, session, self.notifier, self.view, self.panes,
+                                   self.tabs, self.contact)  # fmt: skip
+        self.toast = self.toasts.toast
+        self.show_conversation = self.toasts.show_conversation
+        self.show_contact = self.toasts.show_contact
         self._shortcuts()
         self.store.observe(self._on_change)
         self.menus.show_role(self.store.me.role if self.store.me else None)
@@ -162,7 +159,7 @@ class MainWindow(QMainWindow):
             ("Ctrl+Shift+C", self.view.claim),
             ("Ctrl+Return", self.view.send),
             ("Ctrl+Shift+W", self.view.close_conv),
-            ("Ctrl+Z", self.undo),
+            ("Ctrl+Z", self.toasts.undo),
         ]
         for keys, slot in bindings:
             QShortcut(QKeySequence(keys), self, slot)
@@ -190,82 +187,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(
             f"Agent Inbox — {name}" + (f" — {priority} priority" if priority else "")
         )
-
-    # -- toasts: alerts, and the Undo of a held Close or Release ------------------------------
-
-    def _toast_alert(self, text: str, conversation_id: str) -> None:
-        if self._undo_target is not None:
-            return  # the Undo stays in front; the alert is in the tray/notification and panes
-        if conversation_id and conversation_id in self.store.conversations:
-            self.toast.show_message(
-                text, action="Open", on_action=lambda: self.show_conversation(conversation_id)
-            )
-        else:
-            self.toast.show_message(text)
-
-    def _held_changed(self, conversation_id: str) -> None:
-        action = self.view.held.held.get(conversation_id)
-        if action is not None:
-            self._undo_target = conversation_id
-            self.toast.show_message(
-                action.text(), action="Undo",
-                on_action=lambda: self.view.held.undo(conversation_id),
-                seconds=self.view.held.seconds + 1,
-            )  # fmt: skip
-            self._undo_ticker.start()
-        elif self._undo_target == conversation_id:
-            self._undo_target = None
-            self._undo_ticker.stop()
-            self.toast.dismiss()
-
-    def _undo_tick(self) -> None:
-        action = self.view.held.held.get(self._undo_target or "")
-        if action is not None:
-            self.toast.set_text(action.text())
-
-    def undo(self) -> bool:
-        """Take back the Close or Release still waiting to be sent (Ctrl+Z)."""
-        target = self._undo_target
-        if target is None or not self.view.held.undo(target):
-            return False
-        self.toast.show_message("Undone: the conversation stays as it was.", seconds=3)
-        return True
-
-    def show_conversation(self, conversation_id: str) -> None:
-        """Bring the window forward with the conversation open and highlighted in its pane."""
-        self.showNormal()
-        self.raise_()
-        self.activateWindow()
-        for i, pane in enumerate(self.panes.values()):
-            model = pane.model
-            for row in range(model.rowCount()):
-                if model.conversation_id(row) == conversation_id:
-                    self.tabs.setCurrentIndex(i)
-                    proxy_row = pane.proxy.mapFromSource(model.index(row)).row()
-                    if proxy_row >= 0:
-                        pane.pick_row(proxy_row)
-                        return
-        self.view.open(conversation_id)
-
-    def show_contact(self, contact_id: str) -> None:
-        """Bring the window forward with a contact in the contact panel (an agent-inbox://
-        link); a contact the user may not see, or none, is said in the toast."""
-        self.showNormal()
-        self.raise_()
-        self.activateWindow()
-        self._load_contact(contact_id)
-
-    @owned
-    async def _load_contact(self, contact_id: str) -> None:
-        try:
-            result = await self.session.request("get_contact", contact_id=contact_id)
-        except Exception as exc:
-            reason = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-            self.toast.show_message(f"Could not open the contact {contact_id}: {reason}")
-            return
-        self.contact.contact_id = contact_id
-        self.contact.show_contact(result["contact"], result["history"])
-        self.toast.show_message(f"Showing {result['contact']['name']} from a link.", seconds=4)
 
     def _dnd_toggled(self, on: bool) -> None:
         self.notifier.do_not_disturb = on

@@ -118,7 +118,7 @@ async def test_closing_a_window_mid_request_ends_its_tasks_before_its_widgets(
     ana = await desk.window("ana")
     conv_id = await shared_conversation(desk, ana)
     ana.view.open(conv_id)
-    ana.view.refresh_timeline()
+    ana.view.follower.refresh(conv_id)
     assert len(ana.tasks) >= 1
     ana.close()
     assert ana.retired is not None
