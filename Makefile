@@ -20,6 +20,7 @@ bundle: install
 
 screenshots: install
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py docs/screenshots
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots_admin.py docs/screenshots
 
 test: install check unit
 

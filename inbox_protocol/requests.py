@@ -308,6 +308,12 @@ class DeclineReassignment(Request):
     contact_id: IdField
 
 
+class ListOffers(Request):
+    """The reassignment offers the caller holds now."""
+
+    type: Literal["list_offers"]
+
+
 class SubscribeTeamLoad(Request):
     """Receive a team's load now and on every change (supervisors of the team)."""
 
@@ -348,6 +354,7 @@ AnyRequest = Annotated[
     | ReassignContact
     | AcceptReassignment
     | DeclineReassignment
+    | ListOffers
     | SubscribeTeamLoad,
     Field(discriminator="type"),
 ]

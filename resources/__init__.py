@@ -16,6 +16,12 @@ def read_bytes(*parts: str) -> bytes:
     return files(__name__).joinpath(*parts).read_bytes()
 
 
+def path(*parts: str) -> Path:
+    """A resource as a file on disk (for APIs that read files: QSoundEffect). Resources are
+    installed as files, in the source tree, the wheel and the PyInstaller bundle alike."""
+    return Path(str(files(__name__).joinpath(*parts)))
+
+
 def folder(name: str) -> Path:
     """A resource folder on disk (stylesheets refer to images by path)."""
     return Path(str(files(__name__).joinpath(name)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -20,10 +21,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
-from inbox_protocol import TimelineEntry
-from routing_client.client import LinkState
+from inbox_protocol import Conversation, TimelineEntry
+from routing_client.client import LinkState, NotConnected
+from routing_client.rpc import RequestFailed
 from sync.session import SyncSession
 from sync.store import Change
 from ui.avatars import avatar
@@ -32,7 +33,11 @@ from ui.empty_state import EmptyStatePanel, EmptyText
 from ui.icons import CHANNEL_NAMES, themed_icon
 from ui.message_list import MessageListView
 from ui.message_model import build_rows
+from ui.tasks import owned, owner_of
 from ui.timeline_text import headline
+from ui.undo import DONE, DelayedActions
+
+log = logging.getLogger(__name__)
 
 NOTHING_OPEN = EmptyText(
     "empty-conversation",
@@ -68,13 +73,24 @@ class ConversationView(QWidget):
 
     contact_opened = Signal(str)
     failed = Signal(str)
+    said = Signal(str)  # a short confirmation for the window's toast
 
     def __init__(self, session: SyncSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.tasks = owner_of(parent)
         self.session = session
         self.store = session.store
         self.conversation_id: str | None = None
         self.timeline: list[TimelineEntry] = []
+        # One timeline fetch at a time; a change meanwhile asks for one more after it.
+        self._fetching = False
+        self._fetch_again = False
+        # Close and Release wait a few seconds for an Undo (see ui/undo.py).
+        self.held = DelayedActions(session, self.tasks, self)
+        self.held.changed.connect(lambda _: self._refresh())
+        self.held.failed.connect(self.failed)
+        # Whom the agent transferred a conversation to, for the notice once it is gone.
+        self._transferred_to: dict[str, str] = {}
 
         self.title = ElidedLabel("Pick a conversation", self)
         self.title.setObjectName("conversationTitle")
@@ -181,7 +197,7 @@ class ConversationView(QWidget):
 
     # -- showing ------------------------------------------------------------------------------
 
-    @asyncSlot(str)
+    @owned
     async def open(self, conversation_id: str) -> None:
         """Show a conversation, load its messages and timeline, and mark it read."""
         self.conversation_id = conversation_id
@@ -213,16 +229,74 @@ class ConversationView(QWidget):
     def _on_change(self, change: Change) -> None:
         if self.conversation_id is None or change.key not in (self.conversation_id, None):
             return
+        if change.kind == "conversation_changed":
+            self._follow(change.detail)
+        elif change.kind == "reset" and self.conversation_id in self.store.conversations:
+            self.refresh_timeline()  # back after an outage: steps may have happened meanwhile
         if change.kind == "conversation_removed":
             reason = str(change.detail)
+            mine = self._transferred_to.get(self.conversation_id)
+            to = self.store.removed_to.get(self.conversation_id)
+            known = self.store.team.get(to or "")
+            whom = known.display_name if known else "a teammate"
             text = {
-                "claimed": "Another agent claimed this conversation.",
-                "transferred": "This conversation was transferred to a teammate.",
+                "claimed": "Another agent claimed this conversation."
+                if known is None
+                else f"{whom} claimed this conversation.",
+                "transferred": f"You transferred this conversation to {mine}."
+                if mine
+                else f"This conversation was transferred to {whom}.",
                 "account_rep_changed": "The customer's account rep changed: it went to them.",
             }.get(reason, "This conversation is no longer in your view.")
             self.notice.setText(text)
             self.notice.show()
         self._refresh()
+
+    def _follow(self, before: object) -> None:
+        """The open conversation changed: fetch the timeline again when it moved, and keep it
+        read while it is open."""
+        conv = self.store.conversations.get(self.conversation_id or "")
+        if conv is None:
+            return
+        if not isinstance(before, Conversation) or (
+            (before.state, before.assigned_to, before.routing)
+            != (conv.state, conv.assigned_to, conv.routing)
+        ):
+            self.refresh_timeline()
+        if conv.unread and self._connected:
+            self.mark_read()
+
+    @owned
+    async def refresh_timeline(self) -> None:
+        """Fetch the open conversation's routing steps again (at most one fetch at a time)."""
+        if self._fetching:
+            self._fetch_again = True
+            return
+        self._fetching = True
+        try:
+            while True:
+                self._fetch_again = False
+                conversation_id = self.conversation_id
+                if conversation_id is None:
+                    return
+                try:
+                    result = await self.session.open_conversation(conversation_id)
+                except (NotConnected, RequestFailed) as exc:
+                    # Gone from view or offline: the steps shown stay; a resync fetches again.
+                    log.info("timeline of %s not refreshed: %s", conversation_id, exc)
+                    return
+                if conversation_id == self.conversation_id:
+                    self.timeline = [TimelineEntry.model_validate(t) for t in result["timeline"]]
+                    self._refresh()
+                if not self._fetch_again:
+                    return
+        finally:
+            self._fetching = False
+
+    @owned
+    async def mark_read(self) -> None:
+        """Mark the open conversation read (it is in front of the agent)."""
+        await self._run(self._act("mark_read"))
 
     def _refresh(self) -> None:
         conv = self.store.conversations.get(self.conversation_id or "")
@@ -242,7 +316,12 @@ class ConversationView(QWidget):
         channel = CHANNEL_NAMES.get(conv.channel, conv.channel)
         self.title.set_parts(conv.contact.name, f"{channel}  ·  {conv.contact.handle}")
         self.reply.setPlaceholderText(f"Reply by {channel} — Enter sends, Shift+Enter adds a line")
-        self.where.setText(headline(conv, names, me))
+        held = self.held.held.get(conv.id)
+        self.where.setText(
+            headline(conv, names, me)
+            if held is None
+            else f"{DONE[held.command]} in a few seconds — Undo with Ctrl+Z."
+        )
         mine = conv.assigned_to == me
         self.claim_button.setEnabled(conv.state == "shared" or (conv.state == "priority" and mine))
         self.release_button.setEnabled(conv.state in ("claimed", "priority") and mine)
@@ -255,7 +334,13 @@ class ConversationView(QWidget):
             if not self._connected:
                 button.setEnabled(False)
             button.setToolTip("" if self._connected else OFFLINE_TIP.format(action=action))
-        can_reply = conv.state in ("shared", "priority") or (conv.state == "claimed" and mine)
+        if held is not None:  # nothing else happens to it until it is sent or undone
+            for button in (self.claim_button, self.release_button, self.close_button,
+                           self.transfer_button):  # fmt: skip
+                button.setEnabled(False)
+        can_reply = held is None and (
+            conv.state in ("shared", "priority") or (conv.state == "claimed" and mine)
+        )
         self.send_button.setEnabled(can_reply)
         self.reply.setEnabled(can_reply)
         rows = build_rows(self.store.thread(conv.id), self.timeline, names, me,
@@ -273,38 +358,52 @@ class ConversationView(QWidget):
 
     # -- intents ------------------------------------------------------------------------------
 
-    async def _run(self, work: Awaitable[Any]) -> None:
+    async def _run(self, work: Awaitable[Any]) -> bool:
         """Run an intent; a refusal or a dropped connection is shown, never swallowed."""
         try:
             await work
         except Exception as exc:
             message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
             self.failed.emit(message)
+            return False
+        return True
 
     def _act(self, command: str, **fields: Any) -> Awaitable[Any]:
         return self.session.conversation_command(command, self.conversation_id or "", **fields)
 
-    @asyncSlot()
+    @owned
     async def claim(self) -> None:
         """Claim the open conversation."""
         await self._run(self._act("claim"))
 
-    @asyncSlot()
-    async def release(self) -> None:
-        """Release it to the team."""
-        await self._run(self._act("release"))
+    def release(self) -> None:
+        """Release it to the team, after the few seconds in which it can be undone."""
+        self._hold("release")
 
-    @asyncSlot()
-    async def close_conv(self) -> None:
-        """Close it."""
-        await self._run(self._act("close"))
+    def close_conv(self) -> None:
+        """Close it, after the few seconds in which it can be undone."""
+        self._hold("close")
 
-    @asyncSlot(str)
+    def _hold(self, command: str) -> None:
+        conv = self.store.conversations.get(self.conversation_id or "")
+        if conv is not None and self._connected and conv.id not in self.held.held:
+            self.held.hold(command, conv.id, conv.contact.name)
+
+    def undo(self) -> bool:
+        """Take back the open conversation's held Close or Release; True when there was one."""
+        return self.held.undo(self.conversation_id or "")
+
+    @owned
     async def transfer(self, to_user_id: str) -> None:
-        """Transfer it to a teammate."""
-        await self._run(self._act("transfer", to_user_id=to_user_id))
+        """Transfer it to a teammate (the notice then says to whom)."""
+        conversation_id = self.conversation_id or ""
+        conv = self.store.conversations.get(conversation_id)
+        target = self.store.member_name(to_user_id)
+        self._transferred_to[conversation_id] = target
+        if await self._run(self._act("transfer", to_user_id=to_user_id)) and conv is not None:
+            self.said.emit(f"Transferred the conversation with {conv.contact.name} to {target}.")
 
-    @asyncSlot()
+    @owned
     async def send(self) -> None:
         """Send the reply box's text (queued durably first; sent now or on reconnect)."""
         body = self.reply.toPlainText().strip()
