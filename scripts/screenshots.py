@@ -48,7 +48,7 @@ async def shoot(out: Path) -> None:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     apply_theme(app, "light")
-    demo = await start_demo(humans=("ana", "ben"))
+    demo = await start_demo(humans=("ana", "ben"), pace="fast")  # the moments come sooner
     controller = AppController(app_icon(), Preferences(), CredentialStore(), out / ".client")
     ana: MainWindow = controller.open_window(demo.url, "ana", await demo.token("ana"))
     ben: MainWindow = controller.open_window(demo.url, "ben", await demo.token("ben"))

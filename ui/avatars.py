@@ -6,7 +6,7 @@ import zlib
 from functools import lru_cache
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 
 # Mid-tone colours that carry white initials in the light and the dark theme alike.
 AVATAR_COLOURS = (
@@ -58,3 +58,21 @@ def avatar(key: str, name: str, size: int, ratio: float = 1.0) -> QPixmap:
     painter.end()
     pixmap.setDevicePixelRatio(ratio)
     return pixmap
+
+
+# Presence colours read on light and dark alike (the same as the status dots of chat apps).
+PRESENCE_COLOURS = {"online": "#2fa36b", "away": "#e0a526", "offline": "#8a93a3"}
+
+
+def presence_dot(status: str, size: int = 10) -> QIcon:
+    """A filled dot in the colour of a presence status (grey for an unknown one)."""
+    pixmap = QPixmap(size * 2, size * 2)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(PRESENCE_COLOURS.get(status, PRESENCE_COLOURS["offline"])))
+    painter.drawEllipse(QRectF(2, 2, size * 2 - 4, size * 2 - 4))
+    painter.end()
+    pixmap.setDevicePixelRatio(2.0)
+    return QIcon(pixmap)

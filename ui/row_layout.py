@@ -24,6 +24,8 @@ PILL_H = 18
 PILL_PAD = 6
 LINE_GAP = 4
 MIN_NAME = 48
+# The countdown says "Shares in" only when the preview keeps at least this much room.
+LONG_COUNTDOWN_ROOM = 150
 ROW_HEIGHT = 64  # at the default font; larger fonts get taller rows (see row_height)
 PAD_Y = 10
 
@@ -176,7 +178,7 @@ def layout_row(rect: QRect, texts: RowTexts, fonts: RowFonts) -> RowLayout:
         width = 0
         for candidate in (f"Shares in {clock}", clock):
             width = COUNT_ICON + 4 + badge_m.horizontalAdvance(candidate) + 2 * PILL_PAD
-            if cursor - width - GAP - preview_left >= 90 or candidate == clock:
+            if cursor - width - GAP - preview_left >= LONG_COUNTDOWN_ROOM or candidate == clock:
                 count_text = candidate
                 break
         width = min(width, max(0, cursor - preview_left))

@@ -20,6 +20,7 @@ from inbox_protocol import Contact, HistoryEntry
 from routing_client.client import LinkState
 from sync.session import SyncSession
 from sync.store import Change
+from ui.avatars import presence_dot
 from ui.dialog_support import OwnedTasks
 from ui.reassign_dialog import ReassignStrip
 from ui.tasks import owned, owner_of
@@ -38,7 +39,8 @@ class PresenceToggle(QComboBox):
         self.tasks = owner_of(parent)
         self.session = session
         self.setAccessibleName("Presence")
-        self.addItems([s.title() for s in STATUSES])
+        for status in STATUSES:
+            self.addItem(presence_dot(status), status.title())
         # Says who set the presence when it was not the user ("Set to Away by Sam").
         self.note = QLabel("", parent)
         self.note.setObjectName("presenceNote")

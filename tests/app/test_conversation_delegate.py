@@ -35,6 +35,7 @@ WIDTHS = range(180, 901, 9)
 
 
 def fonts(points: float = 10) -> RowFonts:
+    """The row fonts at a base size."""
     base = QFont(QApplication.font())
     base.setPointSizeF(points)
     return RowFonts.from_font(base)

@@ -26,6 +26,7 @@ NAMES = {"u-ana": "Ana Alvarez", "u-ben": "Ben Okafor"}
 
 
 def message(mid: str, direction: str, at: datetime, **extra: object) -> Message:
+    """A message of conversation c1 as the server sends it."""
     data = {
         "id": mid,
         "conversation_id": "c1",
@@ -41,6 +42,7 @@ def message(mid: str, direction: str, at: datetime, **extra: object) -> Message:
 
 
 def step(at: datetime, reason: str, **extra: object) -> TimelineEntry:
+    """A routing step of the timeline."""
     data = {
         "at": at,
         "kind": "routed",
@@ -54,6 +56,7 @@ def step(at: datetime, reason: str, **extra: object) -> TimelineEntry:
 
 
 def thread() -> list[Message | PendingReply]:
+    """Two days of a conversation, ending in a reply the server has not taken yet."""
     return [
         message("m1", "in", DAY1),
         message(
