@@ -202,6 +202,7 @@ class GroupsWindow(QDialog):
         for i in range(self.list.count()):
             if self.list.item(i).data(Qt.ItemDataRole.UserRole) == group_id:
                 self.list.setCurrentRow(i)
+                self._picked()  # also when it was the current row already
 
     def new_group(self) -> None:
         """Start a new group in the editor."""
