@@ -186,3 +186,24 @@ async def test_a_member_missing_from_the_people_list_is_kept_on_save(desk: Desk)
     (saved,) = await server_groups(desk)
     assert set(saved["member_ids"]) == {ana, ben}
     assert saved["offer_seconds"] == 120
+
+
+async def test_closing_with_unsaved_changes_asks_first(desk: Desk, qtbot: QtBot) -> None:
+    """Esc with unsaved edits asks inside the window instead of dropping them; Keep editing
+    keeps them, Discard and close closes without saving anything."""
+    await desk.harness.add_user("ana")
+    root = await desk.window("root", "admin")
+    groups = await open_groups(root)
+    groups.new_group()
+    groups.editor.name.setText("Half done")
+    qtbot.keyClick(groups, Qt.Key.Key_Escape)
+    assert groups.isVisible()
+    assert not groups.confirm.isHidden()
+    assert groups.confirm_yes.text() == "Discard and close"
+    qtbot.mouseClick(groups.confirm_no, Qt.MouseButton.LeftButton)
+    assert groups.isVisible()
+    assert groups.editor.name.text() == "Half done"
+    groups.reject()
+    qtbot.mouseClick(groups.confirm_yes, Qt.MouseButton.LeftButton)
+    await until(lambda: root.admin_screens.groups is None)
+    assert await server_groups(desk) == []
