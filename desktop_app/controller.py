@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop_app.credentials import CredentialStore, CredentialsUnavailable
 from desktop_app.preferences import Preferences
+from desktop_app.single_instance import ACTIVATE, SCHEME, BadLink, Link, parse_link
 from desktop_app.theme import apply_theme
 from routing_client.client import NotConnected, login
 from routing_client.rpc import RequestFailed
@@ -58,6 +59,8 @@ class AppController(QObject):
         self.login_dialog: LoginDialog | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self.finished = asyncio.Event()
+        # A link that arrived before any window was open (opened in the first one).
+        self.pending_link: Link | None = None
 
     async def start(self, url: str | None = None) -> None:
         """Open the remembered user's window, or ask them to sign in."""
@@ -104,6 +107,35 @@ class AppController(QObject):
         if problem:
             window.statusBar().showMessage(f"Could not remember you: {problem}", 10_000)
 
+    def open_link(self, text: str) -> bool:
+        """Open what a link names (or, for ACTIVATE, bring a window forward) in the first window;
+        kept until one is open when only the sign-in dialog is. False for a bad link."""
+        if text == ACTIVATE:
+            link = None
+        else:
+            try:
+                link = parse_link(text)
+            except BadLink as exc:
+                if self.windows:
+                    self.windows[0].statusBar().showMessage(str(exc), 10_000)
+                return False
+        if not self.windows:
+            self.pending_link = link
+            if self.login_dialog is not None:
+                self.login_dialog.raise_()
+                self.login_dialog.activateWindow()
+            return True
+        window = self.windows[0]
+        if link is None:
+            window.showNormal()
+            window.raise_()
+            window.activateWindow()
+        elif link.kind == "contact":
+            window.show_contact(link.id)
+        else:
+            window.show_conversation(link.id)
+        return True
+
     def open_window(self, url: str, username: str, token: str) -> MainWindow:
         """Open a window for a signed-in user and keep their session running."""
         session = SyncSession(
@@ -112,6 +144,8 @@ class AppController(QObject):
         window = MainWindow(session, self.icon)
         window.notifier.sound_enabled = self.prefs.sound
         window.auto_away.idle_minutes = self.prefs.auto_away_minutes
+        window.dnd_action.setChecked(self.prefs.do_not_disturb)
+        window.do_not_disturb_changed.connect(self.set_do_not_disturb)
         window.closed.connect(lambda: self._window_closed(window))
         window.preferences_requested.connect(lambda: self.show_preferences(window))
         window.sign_out_requested.connect(lambda: self._spawn(self.sign_out(window)))
@@ -122,6 +156,9 @@ class AppController(QObject):
         self.accounts[window] = (url, username)
         window.show()
         self._spawn(self._watch(window, url, username))
+        if self.pending_link is not None:
+            link, self.pending_link = self.pending_link, None
+            self.open_link(f"{SCHEME}://{link.kind}/{link.id}")
         return window
 
     def _spawn(self, coro: Coroutine[Any, Any, object]) -> None:
@@ -189,9 +226,19 @@ class AppController(QObject):
         if isinstance(app, QApplication):
             apply_theme(app, theme)
 
+    def set_do_not_disturb(self, on: bool) -> None:
+        """Keep "Do not disturb" and apply it to every window."""
+        self.prefs.do_not_disturb = on
+        for window in self.windows:
+            if window.dnd_action.isChecked() != on:
+                window.dnd_action.setChecked(on)
+
     def _window_closed(self, window: MainWindow) -> None:
         if window in self.windows:
             self.windows.remove(window)
+        if window.retired is not None:  # its tasks are finishing: `stop` waits for them too
+            self._tasks.add(window.retired)
+            window.retired.add_done_callback(self._tasks.discard)
         self.accounts.pop(window, None)
         self._maybe_finished()
 

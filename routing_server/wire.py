@@ -148,14 +148,21 @@ def dump(model: Any) -> dict[str, Any]:
 
 
 def event_data(state: State, ev: EngineEvent) -> dict[str, Any]:
-    """The `data` of an event frame."""
+    """The `data` of an event frame: its payload model (`inbox_protocol.EVENT_PAYLOADS`) as
+    JSON-ready data, rendered once for every recipient and for the events log."""
     payload = ev.payload
     if isinstance(payload, Conversation):
-        return {"conversation": dump(conversation(state, payload))}
+        return dump(p.ConversationUpsert(conversation=conversation(state, payload)))
     if isinstance(payload, Removal):
-        return {"conversation_id": payload.conversation_id, "reason": payload.reason}
+        return dump(
+            p.ConversationRemoved(
+                conversation_id=payload.conversation_id,
+                reason=payload.reason,
+                assigned_to=payload.assigned_to,
+            )
+        )
     if isinstance(payload, Message):
-        return {"message": dump(message(payload))}
+        return dump(p.MessageEvent(message=message(payload)))
     if isinstance(payload, Presence):
         return dump(
             p.PresenceChanged(
@@ -167,9 +174,9 @@ def event_data(state: State, ev: EngineEvent) -> dict[str, Any]:
     if isinstance(payload, Notice):
         return dump(notification(payload))
     if isinstance(payload, Settings):
-        return {"settings": dump(settings(payload))}
+        return dump(p.SettingsUpdated(settings=settings(payload)))
     if isinstance(payload, Contact):
-        return {"contact": dump(contact(payload))}
+        return dump(p.ContactUpdated(contact=contact(payload)))
     raise TypeError(f"no wire form for {type(payload).__name__}")
 
 

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from inbox_protocol import Contact, HistoryEntry
 from routing_client.client import LinkState
@@ -23,6 +22,7 @@ from sync.session import SyncSession
 from sync.store import Change
 from ui.dialog_support import OwnedTasks
 from ui.reassign_dialog import ReassignStrip
+from ui.tasks import owned, owner_of
 from ui.timeline_text import clock
 
 STATUSES = ("online", "away", "offline")
@@ -35,6 +35,7 @@ class PresenceToggle(QComboBox):
 
     def __init__(self, session: SyncSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.tasks = owner_of(parent)
         self.session = session
         self.setAccessibleName("Presence")
         self.addItems([s.title() for s in STATUSES])
@@ -54,7 +55,7 @@ class PresenceToggle(QComboBox):
         self.setCurrentIndex(STATUSES.index(status))
         self._showing = False
 
-    @asyncSlot(int)
+    @owned
     async def _chosen(self, index: int) -> None:
         try:
             await self.session.set_presence(STATUSES[index])
@@ -122,6 +123,7 @@ class ContactPanel(QWidget):
 
     def __init__(self, session: SyncSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.tasks = owner_of(parent)
         self.session = session
         self.contact_id: str | None = None
         self.name = QLabel("—", self)
@@ -131,7 +133,12 @@ class ContactPanel(QWidget):
         self.history = QListWidget(self)
         self.history.setAccessibleName("Assignment history")
         self.history.setWordWrap(True)
+        self.setObjectName("contactPanel")
+        for value in (self.name, self.handle, self.rep, self.priority):
+            value.setObjectName("contactValue")  # the theme sets values apart from labels
+            value.setWordWrap(True)  # a long name or address wraps in a narrow panel
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # labels above values
         form.addRow("Contact", self.name)
         form.addRow("Handle", self.handle)
         form.addRow("Account rep", self.rep)
@@ -160,7 +167,7 @@ class ContactPanel(QWidget):
         if contact_id == self.contact_id:
             self.show_contact(result["contact"], result["history"])
 
-    @asyncSlot(str)
+    @owned
     async def load(self, contact_id: str) -> None:
         """Fetch and show a contact with its history."""
         self.contact_id = contact_id

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any
 
 import inbox_protocol as p
 from routing_server import wire
@@ -17,7 +16,7 @@ from routing_server.engine.model import Contact
 
 
 @command(p.SearchContacts)
-async def handle_search_contacts(conn: Connection, req: p.SearchContacts) -> dict[str, Any]:
+async def handle_search_contacts(conn: Connection, req: p.SearchContacts) -> p.ContactsPage:
     """Contacts whose name, phone, e-mail or handle contains the query, by name."""
     state = conn.ctx.core.state
     query = (req.query or "").strip().lower()
@@ -30,10 +29,10 @@ async def handle_search_contacts(conn: Connection, req: p.SearchContacts) -> dic
         found = [c for c in found if _sort_key(c) > after]
     page = found[: req.limit]
     more = len(found) > req.limit
-    return {
-        "contacts": [wire.dump(wire.contact(c)) for c in page],
-        "next_cursor": _encode_cursor(_sort_key(page[-1])) if more and page else None,
-    }
+    return p.ContactsPage(
+        contacts=[wire.contact(c) for c in page],
+        next_cursor=_encode_cursor(_sort_key(page[-1])) if more and page else None,
+    )
 
 
 def _haystack(c: Contact) -> str:
@@ -57,21 +56,20 @@ def _decode_cursor(cursor: str) -> tuple[str, str]:
 
 
 @command(p.GetContact)
-async def handle_get_contact(conn: Connection, req: p.GetContact) -> dict[str, Any]:
+async def handle_get_contact(conn: Connection, req: p.GetContact) -> p.ContactWithHistory:
     """A contact and every change of its rep and priority notifications."""
     core = conn.ctx.core
     contact = core.state.contacts.get(req.contact_id)
     if contact is None:
         raise not_found("contact")
     history = await core.storage.contact_history(contact.id)
-    return {
-        "contact": wire.dump(wire.contact(contact)),
-        "history": [wire.dump(wire.history_entry(h)) for h in history],
-    }
+    return p.ContactWithHistory(
+        contact=wire.contact(contact), history=[wire.history_entry(h) for h in history]
+    )
 
 
 @command(p.CreateContact, min_role="supervisor")
-async def handle_create_contact(conn: Connection, req: p.CreateContact) -> dict[str, Any]:
+async def handle_create_contact(conn: Connection, req: p.CreateContact) -> p.ContactResult:
     """A new contact."""
     if req.account_rep_id is not None:
         await conn.ctx.core.ensure_user(req.account_rep_id)
@@ -80,11 +78,11 @@ async def handle_create_contact(conn: Connection, req: p.CreateContact) -> dict[
             tx, caller(conn).id, req.name, req.phone, req.email, req.account_rep_id,
             req.priority_notifications,
         )  # fmt: skip
-        return {"contact": wire.dump(wire.contact(contact))}
+        return p.ContactResult(contact=wire.contact(contact))
 
 
 @command(p.UpdateContact, min_role="supervisor")
-async def handle_update_contact(conn: Connection, req: p.UpdateContact) -> dict[str, Any]:
+async def handle_update_contact(conn: Connection, req: p.UpdateContact) -> p.ContactResult:
     """Change the fields the request names (`null` clears phone, e-mail or rep)."""
     fields = {k: getattr(req, k) for k in req.model_fields_set - {"id", "type", "contact_id"}}
     for required in ("name", "priority_notifications"):
@@ -94,11 +92,11 @@ async def handle_update_contact(conn: Connection, req: p.UpdateContact) -> dict[
         await conn.ctx.core.ensure_user(fields["account_rep_id"])
     async with conn.ctx.core.write() as tx:
         contact = contact_cmd.update_contact(tx, caller(conn), req.contact_id, fields)
-        return {"contact": wire.dump(wire.contact(contact))}
+        return p.ContactResult(contact=wire.contact(contact))
 
 
 @command(p.ImportContacts, min_role="supervisor")
-async def handle_import_contacts(conn: Connection, req: p.ImportContacts) -> dict[str, Any]:
+async def handle_import_contacts(conn: Connection, req: p.ImportContacts) -> p.ImportResult:
     """Plan every row; apply all of them unless a row is an error (or `skip_errors`)."""
     core = conn.ctx.core
     await core.refresh_directory()  # reps are named by e-mail or username
@@ -110,14 +108,10 @@ async def handle_import_contacts(conn: Connection, req: p.ImportContacts) -> dic
     return import_result(plan, apply)
 
 
-def import_result(plan: importer.ImportPlan, applied: bool) -> dict[str, Any]:
-    """The result object of `import_contacts` (also printed by the CLI)."""
-    rows = []
-    for row in plan.rows:
-        item: dict[str, Any] = {"line": row.line, "action": row.action}
-        if row.contact_id is not None:
-            item["contact_id"] = row.contact_id
-        if row.error is not None:
-            item["error"] = row.error
-        rows.append(item)
-    return {"rows": rows, "counts": plan.counts, "applied": applied}
+def import_result(plan: importer.ImportPlan, applied: bool) -> p.ImportResult:
+    """The result object of `import_contacts`."""
+    rows = [
+        p.ImportRow(line=row.line, action=row.action, contact_id=row.contact_id, error=row.error)
+        for row in plan.rows
+    ]
+    return p.ImportResult(rows=rows, counts=plan.counts, applied=applied)
