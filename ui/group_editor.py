@@ -95,12 +95,15 @@ class GroupEditor(QWidget):
         self.default.clear()
         self.default.addItem("Choose who…", None)
         for user in people:
-            item = QListWidgetItem(f"{user.display_name}  ({user.username}, {user.role})")
-            item.setData(Qt.ItemDataRole.UserRole, user.id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.members.addItem(item)
+            self._add_person(user.id, f"{user.display_name}  ({user.username}, {user.role})")
             self.default.addItem(user.display_name, user.id)
+
+    def _add_person(self, user_id: str, label: str) -> None:
+        item = QListWidgetItem(label)
+        item.setData(Qt.ItemDataRole.UserRole, user_id)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Unchecked)
+        self.members.addItem(item)
 
     def show_group(self, group: Group | None) -> None:
         """Fill the form with a group, or empty it for a new one."""
@@ -108,6 +111,16 @@ class GroupEditor(QWidget):
         self.group_id = group.id if group else None
         self.name.setText(group.name if group else "")
         chosen = set(group.member_ids) if group else set()
+        # Someone the list of people no longer has (disabled, say) stays in the form, marked,
+        # so that saving an unrelated change does not drop them from the group silently.
+        listed = {self.members.item(i).data(Qt.ItemDataRole.UserRole)
+                  for i in range(self.members.count())}  # fmt: skip
+        for user_id in group.member_ids if group else []:
+            if user_id not in listed:
+                self._add_person(user_id, f"{user_id}  (not an active user)")
+        if group and self.default.findData(group.default_assignee_id) < 0:
+            self.default.addItem(f"{group.default_assignee_id} (not an active user)",
+                                 group.default_assignee_id)  # fmt: skip
         for i in range(self.members.count()):
             item = self.members.item(i)
             on = item.data(Qt.ItemDataRole.UserRole) in chosen

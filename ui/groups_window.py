@@ -6,7 +6,10 @@ than in a modal box: the window stays readable while deciding.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -93,10 +96,12 @@ class GroupsWindow(QDialog):
         self.confirm_text = QLabel("", self.confirm)
         self.confirm_text.setObjectName("dialogNotice")
         self.confirm_text.setWordWrap(True)
-        self.confirm_yes = QPushButton("Delete group", self.confirm)
-        self.confirm_yes.clicked.connect(lambda: self.tasks.spawn(self.delete()))
-        self.confirm_no = QPushButton("Keep it", self.confirm)
+        self.confirm_yes = QPushButton("", self.confirm)
+        self.confirm_yes.clicked.connect(self._confirmed)
+        self.confirm_no = QPushButton("", self.confirm)
         self.confirm_no.clicked.connect(self.confirm.hide)
+        self._on_confirm: Callable[[], object] = self.confirm.hide
+        self._discarding = False
         confirm_layout = QHBoxLayout(self.confirm)
         confirm_layout.setContentsMargins(0, 0, 0, 0)
         confirm_layout.addWidget(self.confirm_text, 1)
@@ -202,6 +207,7 @@ class GroupsWindow(QDialog):
         for i in range(self.list.count()):
             if self.list.item(i).data(Qt.ItemDataRole.UserRole) == group_id:
                 self.list.setCurrentRow(i)
+                self._picked()  # also when it was the current row already
 
     def new_group(self) -> None:
         """Start a new group in the editor."""
@@ -264,13 +270,57 @@ class GroupsWindow(QDialog):
         group = self.groups.get(self.editor.group_id or "")
         if group is None:
             return
-        self.confirm_text.setText(
+        self._ask(
             f"Delete “{group.name}”? Supervisors will no longer be able to reassign contacts "
             "through it. (A group that is choosing a rep for a contact right now cannot be "
-            "deleted until it is done.)"
+            "deleted until it is done.)",
+            "Delete group",
+            "Keep it",
+            lambda: self.tasks.spawn(self.delete()),
         )
+
+    def _ask(self, text: str, yes: str, no: str, action: Callable[[], object]) -> None:
+        """Ask inside the window; `action` runs on yes."""
+        self.confirm_text.setText(text)
+        self.confirm_yes.setText(yes)
+        self.confirm_no.setText(no)
+        self._on_confirm = action
         self.confirm.show()
         self.confirm_no.setFocus()
+
+    def _confirmed(self) -> None:
+        self.confirm.hide()
+        self._on_confirm()
+
+    # -- closing with unsaved edits -------------------------------------------------------------
+
+    def _may_close(self) -> bool:
+        """Whether closing loses nothing; otherwise ask first (Esc or the close button)."""
+        if self._discarding or not self.editor.dirty():
+            return True
+        self._ask(
+            "Close without saving your changes to this group?",
+            "Discard and close",
+            "Keep editing",
+            self._discard_and_close,
+        )
+        return False
+
+    def _discard_and_close(self) -> None:
+        self._discarding = True
+        self.reject()
+
+    def reject(self) -> None:
+        """Esc / Close: asks first when the editor has unsaved changes."""
+        if self._may_close():
+            super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """The window's close button: asks first when the editor has unsaved changes."""
+        if self._may_close():
+            super().closeEvent(event)
+        else:
+            event.ignore()
 
     async def delete(self) -> bool:
         """Delete the group in the editor (after `ask_delete`)."""

@@ -160,3 +160,50 @@ async def test_refresh_shows_another_admins_new_group(desk: Desk, qtbot: QtBot) 
     await until(lambda: groups.list.count() == 1)
     assert "Night shift" in groups.list.item(0).text()
     assert "Least open · 1 member · offers last 5 min" in groups.list.item(0).text()
+
+
+async def test_a_member_missing_from_the_people_list_is_kept_on_save(desk: Desk) -> None:
+    """A member the people list does not show (here: the list is refreshed without them) stays
+    ticked and marked in the form, and saving another change keeps them in the group."""
+    await desk.harness.add_user("ana")
+    await desk.harness.add_user("ben")
+    root = await desk.window("root", "admin")
+    other = await desk.harness.agent("boss", "admin")
+    ana, ben = await user_id(desk, "ana"), await user_id(desk, "ben")
+    await other.request("save_group", group={"name": "Key", "member_ids": [ana, ben],
+                        "default_assignee_id": ana, "method": "round_robin",
+                        "offer_seconds": 60})  # fmt: skip
+    groups = await open_groups(root)
+    await until(lambda: groups.list.count() == 1)
+    people = [u for u in groups.users.values() if u.id != ben]
+    groups.editor.set_people(people)
+    groups.select(next(iter(groups.groups)))
+    assert set(groups.editor.member_ids()) == {ana, ben}
+    labels = [groups.editor.members.item(i).text() for i in range(groups.editor.members.count())]
+    assert f"{ben}  (not an active user)" in labels
+    groups.editor.offer.setValue(120)
+    assert await groups.save()
+    (saved,) = await server_groups(desk)
+    assert set(saved["member_ids"]) == {ana, ben}
+    assert saved["offer_seconds"] == 120
+
+
+async def test_closing_with_unsaved_changes_asks_first(desk: Desk, qtbot: QtBot) -> None:
+    """Esc with unsaved edits asks inside the window instead of dropping them; Keep editing
+    keeps them, Discard and close closes without saving anything."""
+    await desk.harness.add_user("ana")
+    root = await desk.window("root", "admin")
+    groups = await open_groups(root)
+    groups.new_group()
+    groups.editor.name.setText("Half done")
+    qtbot.keyClick(groups, Qt.Key.Key_Escape)
+    assert groups.isVisible()
+    assert not groups.confirm.isHidden()
+    assert groups.confirm_yes.text() == "Discard and close"
+    qtbot.mouseClick(groups.confirm_no, Qt.MouseButton.LeftButton)
+    assert groups.isVisible()
+    assert groups.editor.name.text() == "Half done"
+    groups.reject()
+    qtbot.mouseClick(groups.confirm_yes, Qt.MouseButton.LeftButton)
+    await until(lambda: root.admin_screens.groups is None)
+    assert await server_groups(desk) == []
