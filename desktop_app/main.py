@@ -26,6 +26,10 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     """The command line."""
     parser = _Parser(prog="agent-inbox", description="The Agent Inbox desktop app.")
+    parser.add_argument(
+        "link", nargs="?", metavar="LINK",
+        help="an agent-inbox://contact/<id> link to open (handed to the app if it is running)",
+    )  # fmt: skip
     parser.add_argument("--server", metavar="URL", help="the routing server, ws://HOST:PORT")
     parser.add_argument(
         "--demo", action="store_true",
@@ -33,9 +37,21 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     parser.add_argument(
         "--demo-user", metavar="NAME", action="append", default=[],
-        help="with --demo, also open a window for this demo user (ben, cleo, sam, root)",
+        help="with --demo, also open a window for this demo user (ben, cleo, sam, root); "
+        "the demo agent is then the first of cleo, ben, ana you do not play",
+    )  # fmt: skip
+    parser.add_argument(
+        "--demo-pace", choices=("watch", "fast"), default="watch",
+        help="with --demo: 'watch' (default) gives you time to read and claim; 'fast' shows "
+        "a lot in a minute",
     )  # fmt: skip
     parser.add_argument("--theme", choices=("light", "dark"))
+    parser.add_argument("--qt-probe", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--self-test", action="store_true",
+        help="check Qt plugins, fonts, the keyring, notifications, sound and the server "
+        "(--server, or the bundled one), print a report and exit (1 on failure)",
+    )  # fmt: skip
     return parser
 
 
@@ -65,21 +81,52 @@ def launcher() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the app until its last window closes."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     if args.demo_user and not args.demo:
-        build_parser().error("--demo-user needs --demo")
+        parser.error("--demo-user needs --demo")
+    if args.demo_user:
+        from desktop_app.demo import HUMANS
+
+        unknown = [u for u in args.demo_user if u not in HUMANS or u == "ana"]
+        if unknown:
+            others = ", ".join(u for u in HUMANS if u != "ana")
+            parser.error(f"--demo-user {unknown[0]!r}: choose from {others} (Ana's window "
+                         "always opens)")  # fmt: skip
+    if args.link:
+        from desktop_app.single_instance import BadLink, parse_link
+
+        try:
+            parse_link(args.link)
+        except BadLink as exc:
+            parser.error(str(exc))
+    if args.qt_probe:
+        from desktop_app.self_test import probe_main
+
+        return probe_main()
     problem = display_problem()
+    if args.self_test:
+        from desktop_app.self_test import run_self_test
+
+        return run_self_test(args.server, problem, sys.stdout)
     if problem:
         print(f"agent-inbox: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    import qasync
     from PySide6.QtWidgets import QApplication
+
+    from desktop_app.qt_loop import QtLoop
+    from desktop_app.single_instance import ACTIVATE, hand_over
 
     app = QApplication.instance() or QApplication(["agent-inbox"])
     app.setApplicationName("Agent Inbox")
     app.setOrganizationName("Agent Inbox")
+    if hand_over(args.link or ACTIVATE):
+        print("agent-inbox: already running; " + ("handed it the link" if args.link else
+              "brought its window forward"))  # fmt: skip
+        return 0
     try:
-        return int(qasync.run(run_app(args)))
+        with asyncio.Runner(loop_factory=lambda: QtLoop(app)) as runner:
+            return int(runner.run(run_app(args)))
     except asyncio.CancelledError:
         return 0
 
@@ -97,15 +144,24 @@ async def run_app(args: argparse.Namespace) -> int:
     prefs = Preferences()
     apply_theme(app, args.theme or prefs.theme)
     from desktop_app.controller import AppController
+    from desktop_app.single_instance import InstanceServer
 
     data_dir = Path(user_data_dir("agent-inbox", appauthor=False)) / "client"
     controller = AppController(app_icon(), prefs, CredentialStore(), data_dir)
+    # Later launches hand their links to this one (and exit) instead of starting another.
+    instance = InstanceServer()
+    instance.received.connect(controller.open_link)
+    instance.listen()
+    if args.link:
+        controller.open_link(args.link)
     demo_server = None
     if args.demo:
-        from desktop_app.demo import start_demo
+        from desktop_app.demo import describe_demo, start_demo
+        from routing_server.demo import PACES
 
-        users = ("ana", *args.demo_user)
-        demo_server = await start_demo(humans=tuple(users))
+        users = tuple(dict.fromkeys(("ana", *args.demo_user)))
+        demo_server = await start_demo(humans=users, pace=args.demo_pace)
+        print(describe_demo(users, PACES[args.demo_pace]), flush=True)
         for username in users:
             controller.open_window(demo_server.url, username, await demo_server.token(username))
     else:
@@ -115,6 +171,7 @@ async def run_app(args: argparse.Namespace) -> int:
     try:
         await controller.finished.wait()
     finally:
+        instance.close()
         await controller.stop()
         if demo_server is not None:
             await demo_server.stop()

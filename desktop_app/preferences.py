@@ -62,3 +62,12 @@ class Preferences:
     @theme.setter
     def theme(self, value: str) -> None:
         self._s.setValue("theme", value)
+
+    @property
+    def do_not_disturb(self) -> bool:
+        """No sound and no desktop notifications (alerts still show in the window)."""
+        return str(self._get("do_not_disturb", "false")).lower() == "true"
+
+    @do_not_disturb.setter
+    def do_not_disturb(self, value: bool) -> None:
+        self._s.setValue("do_not_disturb", "true" if value else "false")

@@ -14,9 +14,11 @@ from inbox_protocol.common import (
     PresenceStatus,
 )
 from inbox_protocol.objects import (
+    Contact,
     Conversation,
     Message,
     Settings,
+    TeamLoad,
 )
 
 
@@ -74,6 +76,7 @@ class ConversationRemoved(BaseModel):
 
     conversation_id: str
     reason: str
+    assigned_to: str | None = None
 
 
 class MessageEvent(BaseModel):
@@ -117,6 +120,18 @@ class Notification(BaseModel):
     expires_at: datetime | None = None
 
 
+class ContactUpdated(BaseModel):
+    """`contact.updated`: a contact's rep, notifications or reassignment changed."""
+
+    contact: Contact
+
+
+class TeamLoadUpdated(BaseModel):
+    """`team_load`: a watched team's load changed (at most two a second)."""
+
+    team_load: TeamLoad
+
+
 EVENT_PAYLOADS: dict[str, type[BaseModel]] = {
     "conversation.upsert": ConversationUpsert,
     "conversation.removed": ConversationRemoved,
@@ -126,4 +141,6 @@ EVENT_PAYLOADS: dict[str, type[BaseModel]] = {
     "settings.updated": SettingsUpdated,
     "outbound.message": OutboundMessage,
     "notification": Notification,
+    "contact.updated": ContactUpdated,
+    "team_load": TeamLoadUpdated,
 }

@@ -154,6 +154,9 @@ class ReassignmentInfo(WireModel):
 
     group_id: str
     started_at: AwareDatetime
+    # Who holds a live offer now, and when it lapses (absent from servers before 0.2).
+    offered_to: list[str] = Field(default_factory=list)
+    offer_expires_at: AwareDatetime | None = None
 
 
 class Contact(WireModel):

@@ -302,6 +302,12 @@ class DeclineReassignment(Request):
     contact_id: IdField
 
 
+class ListOffers(Request):
+    """The reassignment offers the caller holds now."""
+
+    type: Literal["list_offers"]
+
+
 class SubscribeTeamLoad(Request):
     """Receive a team's load now and on every change (supervisors of the team)."""
 
@@ -342,6 +348,7 @@ AnyRequest = Annotated[
     | ReassignContact
     | AcceptReassignment
     | DeclineReassignment
+    | ListOffers
     | SubscribeTeamLoad
     | CreateUser
     | SetPassword

@@ -19,6 +19,7 @@ MIGRATIONS = ROOT / "routing_server" / "storage" / "migrations"
 # Imported by name at run time, so PyInstaller's analysis cannot see them.
 HIDDEN_IMPORTS = (
     "aiosqlite",  # SQLAlchemy's sqlite+aiosqlite dialect imports it when the engine is created
+    "asyncpg",  # likewise for postgresql+asyncpg (`--db postgresql://…`)
     "routing_server.handlers",  # registers every command handler on import
     "keyring.backends.SecretService",
     "keyring.backends.fail",

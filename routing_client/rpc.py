@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from inbox_protocol import SERVER_FRAME_ADAPTER, Event, Hello, Result
+from inbox_protocol import EVENT_PAYLOADS, SERVER_FRAME_ADAPTER, Event, Hello, Result, parse_result
 
 
 class RequestFailed(Exception):
@@ -39,9 +39,13 @@ class ConnectionLost(Exception):
 class RpcClient:
     """A protocol connection: `await RpcClient.open(url)`, then `request(...)` and `events`."""
 
-    def __init__(self, ws: ClientConnection, hello: Hello) -> None:
+    def __init__(self, ws: ClientConnection, hello: Hello, *, strict: bool = False) -> None:
         self.ws = ws
         self.hello = hello
+        # Strict: every result and event is checked against its protocol model; what does not
+        # fit is kept in `violations` (results also raise), for conformance tests.
+        self.strict = strict
+        self.violations: list[str] = []
         self.events: asyncio.Queue[Event] = asyncio.Queue()
         # Failures the server could not tie to a request (`"id": null`).
         self.unmatched: list[Result] = []
@@ -54,7 +58,12 @@ class RpcClient:
 
     @classmethod
     async def open(
-        cls, url: str, *, ssl_context: ssl.SSLContext | None = None, timeout: float = 10.0
+        cls,
+        url: str,
+        *,
+        ssl_context: ssl.SSLContext | None = None,
+        timeout: float = 10.0,
+        strict: bool = False,
     ) -> RpcClient:
         """Connect and read the hello frame."""
         ws = await connect(
@@ -69,7 +78,7 @@ class RpcClient:
         except BaseException:
             await ws.close()
             raise
-        return cls(ws, hello)
+        return cls(ws, hello, strict=strict)
 
     async def request(self, type: str, **fields: Any) -> dict[str, Any]:
         """Send a request and wait up to 30 s for its result; a failure raises `RequestFailed`."""
@@ -92,7 +101,14 @@ class RpcClient:
             error = result.error
             assert error is not None
             raise RequestFailed(error.code, error.message, error.details)
-        return result.result or {}
+        data = result.result or {}
+        if self.strict:
+            try:
+                parse_result(type, data)
+            except (KeyError, ValidationError) as exc:
+                self.violations.append(f"result of {type}: {exc}")
+                raise
+        return data
 
     async def send_raw(self, text: str | bytes) -> None:
         """Send a frame as is (tests use this for malformed frames)."""
@@ -119,6 +135,16 @@ class RpcClient:
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
+    def _check_event(self, frame: Event) -> None:
+        model = EVENT_PAYLOADS.get(frame.event)
+        if model is None:
+            self.violations.append(f"event {frame.event!r} is not in the protocol")
+            return
+        try:
+            model.model_validate(frame.data)
+        except ValidationError as exc:
+            self.violations.append(f"event {frame.event}: {exc}")
+
     async def _read(self) -> None:
         try:
             async for text in self.ws:
@@ -133,6 +159,8 @@ class RpcClient:
                     elif frame.id is None:
                         self.unmatched.append(frame)
                 elif isinstance(frame, Event):
+                    if self.strict:
+                        self._check_event(frame)
                     self.events.put_nowait(frame)
         except ConnectionClosed:
             pass

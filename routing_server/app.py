@@ -11,8 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from prometheus_client import CONTENT_TYPE_LATEST
 from websockets.asyncio.server import Server as WsServer
 from websockets.asyncio.server import ServerConnection, serve
+from websockets.http11 import Request, Response
 
 import routing_server.handlers  # noqa: F401  (registers the command handlers)
 from inbox_protocol import MAX_FRAME_BYTES
@@ -22,6 +24,7 @@ from routing_server.core import Core, CoreOptions
 from routing_server.dispatcher import check_admitted
 from routing_server.login_gate import LoginGate
 from routing_server.mailer import MailConfig, Mailer
+from routing_server.metrics import ServerMetrics
 from routing_server.storage.base import Storage
 
 log = logging.getLogger(__name__)
@@ -88,6 +91,9 @@ class RoutingServer:
         """Open the storage, load the state and start listening."""
         config = config or ServerConfig()
         await storage.open()
+        if not await storage.claim_writer():
+            await storage.close()
+            raise RuntimeError("another server is writing this database; stop it first")
         core = Core(storage, clock=config.clock, options=config.core)
         if config.mail is not None:
             core.mailer = Mailer(config.mail)
@@ -96,9 +102,14 @@ class RoutingServer:
         core.admit = check_admitted
         await core.start()
         ctx = ServerContext(core=core, limits=config.limits)
+        core.metrics = ServerMetrics(lambda: ctx.connections)
+        core.metrics.writer.set(1)
 
         async def handler(ws: ServerConnection) -> None:
             await Connection(ws, ctx).run()
+
+        def http(ws: ServerConnection, request: Request) -> Response | None:
+            return _answer_http(ws, request, core)
 
         tls = _tls_context(config.tls_cert, config.tls_key)
         ws_server = await serve(
@@ -113,6 +124,7 @@ class RoutingServer:
             # must not wait on silent clients).
             close_timeout=CLOSE_TIMEOUT,
             compression=None,
+            process_request=http,
         )
         return cls(ctx, ws_server, "wss" if tls else "ws", config.host)
 
@@ -129,6 +141,21 @@ class RoutingServer:
         await self.ctx.core.stop()
         await self.ctx.core.storage.close()
         self.ctx.logins.close()
+
+
+def _answer_http(ws: ServerConnection, request: Request, core: Core) -> Response | None:
+    """Plain HTTP on the websocket port: `/health` for load balancers (200 once the state is
+    loaded and the server accepts connections), `/metrics` for Prometheus; anything else goes on
+    to the websocket handshake (which refuses what is not one)."""
+    if request.path == "/health":
+        return ws.respond(200, "ok\n")
+    if request.path == "/metrics":
+        assert core.metrics is not None
+        response = ws.respond(200, core.metrics.render().decode())
+        del response.headers["Content-Type"]
+        response.headers["Content-Type"] = CONTENT_TYPE_LATEST
+        return response
+    return None
 
 
 def _tls_context(cert: Path | None, key: Path | None) -> ssl.SSLContext | None:

@@ -36,7 +36,9 @@ def needs_rehash(password_hash: str) -> bool:
 
 def new_token() -> tuple[str, str]:
     """A fresh random token (256 bits) and the hash that is stored in its place."""
-    token = secrets.token_urlsafe(32)
+    # Hex, not URL-safe base64: a token is pasted into command lines (`simulate --token`), and
+    # one in 64 base64 tokens starts with "-", which reads as an option there.
+    token = secrets.token_hex(32)
     return token, token_hash(token)
 
 

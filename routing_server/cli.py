@@ -27,6 +27,7 @@ from routing_server.engine import importer
 from routing_server.engine.errors import EngineError
 from routing_server.mailer import MailConfig
 from routing_server.simulate import simulate
+from routing_server.storage.copy import CopyError, copy_database
 from routing_server.storage.sql import SqlStorage
 
 EXIT_USAGE = 2
@@ -39,12 +40,17 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
-def default_db() -> Path:
-    """`INBOX_DB`, else the platform's user data folder."""
+def default_db() -> str:
+    """`INBOX_DB`, else a SQLite file in the platform's user data folder."""
     env = os.environ.get("INBOX_DB")
     if env:
-        return Path(env)
-    return Path(user_data_dir("agent-inbox", appauthor=False)) / "server.sqlite3"
+        return env
+    return str(Path(user_data_dir("agent-inbox", appauthor=False)) / "server.sqlite3")
+
+
+def is_url(db: str) -> bool:
+    """Whether a `--db` value is a database URL rather than a SQLite file's path."""
+    return "://" in db
 
 
 def _positive_int(text: str) -> int:
@@ -71,7 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
     """The whole command line."""
     common = _Parser(add_help=False)
     common.add_argument(
-        "--db", type=Path, default=None, help="database file (default: %(default)s)"
+        "--db",
+        default=None,
+        metavar="PATH|URL",
+        help="a SQLite file, or postgresql://USER@HOST/NAME (default: INBOX_DB, else a file in "
+        "the user data folder)",
     )
     parser = _Parser(prog="inbox-server", description="The Agent Inbox routing server.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -123,6 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("--skip-errors", action="store_true", help="apply the good rows anyway")
 
+    copy = commands.add_parser(
+        "migrate-db", help="copy every row of one database into a new one (e.g. to PostgreSQL)"
+    )
+    copy.add_argument("--from", dest="source", required=True, metavar="PATH|URL")
+    copy.add_argument("--to", dest="target", required=True, metavar="URL|PATH")
+
     sim = commands.add_parser("simulate", parents=[common], help="simulate customers")
     sim.add_argument("--url", required=True)
     sim.add_argument("--token", required=True)
@@ -135,8 +151,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
-    db: Path = args.db or default_db()
+    db: str = (getattr(args, "db", None) or default_db()) if args.command != "migrate-db" else ""
     try:
+        if args.command == "migrate-db":
+            if not is_url(args.source):
+                with database_lock(args.source):
+                    return asyncio.run(_migrate_db(args))
+            return asyncio.run(_migrate_db(args))
         if args.command == "serve":
             with database_lock(db):
                 return asyncio.run(_serve(args, db))
@@ -174,9 +195,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 @contextlib.contextmanager
-def database_lock(db: Path, instead: str = "import through the app") -> Iterator[None]:
-    """Hold the database for this process: one server (or import) per database at a time."""
-    db.parent.mkdir(parents=True, exist_ok=True)
+def database_lock(db: str, instead: str = "import through the app") -> Iterator[None]:
+    """Hold a SQLite database for this process: one server (or import) per database at a time.
+    (On PostgreSQL the writer's advisory lock does this: `SqlStorage.claim_writer`.)"""
+    if is_url(db):
+        yield
+        return
+    Path(db).parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(f"{db}.lock", blocking=False)
     try:
         with lock:
@@ -187,13 +212,37 @@ def database_lock(db: Path, instead: str = "import through the app") -> Iterator
         ) from None
 
 
-async def _import(args: argparse.Namespace, db: Path) -> int:
+async def _claim_writer(storage: SqlStorage) -> None:
+    if not await storage.claim_writer():
+        raise admin.AdminError(
+            "another server is writing this database; stop it first (or import through the app)"
+        )
+
+
+async def _migrate_db(args: argparse.Namespace) -> int:
+    source, target = SqlStorage.at(args.source), SqlStorage.at(args.target)
+    if source.url == target.url:
+        raise admin.AdminError("--from and --to are the same database")
+
+    def report(table: str, rows: int) -> None:
+        print(f"  {table}: {rows} rows", flush=True)
+
+    try:
+        copied = await copy_database(source, target, report)
+    except CopyError as exc:
+        raise admin.AdminError(str(exc)) from None
+    print(f"copied {sum(copied.values())} rows; serve with --db {args.target}")
+    return 0
+
+
+async def _import(args: argparse.Namespace, db: str) -> int:
     try:
         text = args.file.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise admin.AdminError(f"{args.file}: not UTF-8 text") from None
-    storage = SqlStorage.sqlite(db)
+    storage = SqlStorage.at(db)
     await storage.open()
+    await _claim_writer(storage)
     core = Core(storage)
     await core.start()
     try:
@@ -224,8 +273,8 @@ async def _import(args: argparse.Namespace, db: Path) -> int:
     return EXIT_USAGE if plan.has_errors and not args.skip_errors else 0
 
 
-async def _setup(args: argparse.Namespace, db: Path) -> int:
-    storage = SqlStorage.sqlite(db)
+async def _setup(args: argparse.Namespace, db: str) -> int:
+    storage = SqlStorage.at(db)
     await storage.open()
     try:
         if args.command == "team":
@@ -257,7 +306,7 @@ async def _setup(args: argparse.Namespace, db: Path) -> int:
     return 0
 
 
-async def _serve(args: argparse.Namespace, db: Path) -> int:
+async def _serve(args: argparse.Namespace, db: str) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -268,7 +317,7 @@ async def _serve(args: argparse.Namespace, db: Path) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    storage = SqlStorage.sqlite(db)
+    storage = SqlStorage.at(db)
     mail = MailConfig(args.smtp_host, args.smtp_port, args.smtp_from) if args.smtp_host else None
     config = ServerConfig(
         host=args.host, port=args.port, tls_cert=args.tls_cert, tls_key=args.tls_key, mail=mail

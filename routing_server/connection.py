@@ -79,6 +79,17 @@ class Connection:
         self.uploads = UploadSlot()
 
     @property
+    def role(self) -> str:
+        """The signed-in user's role (`unauthenticated` before sign-in), for the metrics."""
+        user = self.ctx.core.user(self.user_id) if self.user_id else None
+        return user.role if user is not None else "unauthenticated"
+
+    @property
+    def queued_bytes(self) -> int:
+        """Bytes of frames waiting to be sent, for the metrics."""
+        return self._out_bytes
+
+    @property
     def source(self) -> str:
         """The client's network address (logins are bounded per source)."""
         remote = self.ws.remote_address

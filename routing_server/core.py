@@ -27,6 +27,7 @@ from routing_server.engine.tx import Changes, Tx
 from routing_server.engine.visibility import can_see
 from routing_server.group_commit import GroupCommit, Pending
 from routing_server.mailer import Mailer
+from routing_server.metrics import ServerMetrics
 from routing_server.retries import RetryCheck, SeenMessages
 from routing_server.storage.base import Storage, StoredEvent
 from routing_server.team_load import TeamLoadHub
@@ -79,6 +80,8 @@ class Core:
         # How one frame reaches many subscribers; the server installs a socket-level broadcast.
         self.broadcast: Callable[[list[Subscriber], str], None] = _send_each
         self.group = GroupCommit(self._write_batch, self._after_batch, self._restore)
+        # Commit and fan-out times, for `/metrics` (the server installs them).
+        self.metrics: ServerMetrics | None = None
         # Retried `external_id`s and `client_msg_id`s, recognised without a read under the lock.
         self.seen = SeenMessages()
 
@@ -174,10 +177,21 @@ class Core:
         return pending
 
     async def _write_batch(self, batch: Sequence[Pending]) -> None:
-        await self.storage.commit_prepared([p.rows for p in batch])
+        if self.metrics is None:
+            await self.storage.commit_prepared([p.rows for p in batch])
+            return
+        with self.metrics.timed(self.metrics.commit_seconds):
+            await self.storage.commit_prepared([p.rows for p in batch])
 
     def _after_batch(self, batch: Sequence[Pending]) -> None:
         """Once a batch is durable: push its events, in order, and what follows from them."""
+        if self.metrics is None:
+            self._push(batch)
+            return
+        with self.metrics.timed(self.metrics.fanout_seconds):
+            self._push(batch)
+
+    def _push(self, batch: Sequence[Pending]) -> None:
         self.seen.committed(m for pending in batch for m in pending.changes.new_messages)
         for pending in batch:
             changes = pending.changes

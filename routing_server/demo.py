@@ -15,7 +15,7 @@ from typing import Any
 from routing_client.rpc import ConnectionLost, RequestFailed, RpcClient
 from routing_server import admin, auth
 from routing_server.engine import random_id
-from routing_server.engine.model import Contact, HistoryEntry, Role, Settings
+from routing_server.engine.model import Contact, Group, HistoryEntry, Role, Settings
 from routing_server.engine.tx import Changes
 from routing_server.simulate import make_contacts, simulate
 from routing_server.storage.sql import SqlStorage
@@ -49,11 +49,34 @@ DEMO_REPS = {0: "ana", 1: "ana", 2: "ana", 3: "ana", 5: "cleo", 6: "cleo"}
 DEMO_TIME_TO_SHARE = 20
 DEMO_CAPACITY_WAIT = 30
 DEMO_PRESENCE_GRACE = 10
+DEMO_OFFER_SECONDS = 120
 
 
-async def seed(storage: SqlStorage) -> dict[str, str]:
-    """Create the demo accounts and customers once; returns the accounts' new passwords
-    (empty when already seeded)."""
+@dataclass(frozen=True)
+class DemoPace:
+    """How fast the demo moves: its timers, its customers and its demo agent."""
+
+    name: str
+    time_to_share: int  # seconds a priority conversation waits for its rep
+    capacity_wait: int  # seconds one waits for a full rep
+    customer_rate: float  # customer messages a second
+    claim_after: tuple[float, float]  # the demo agent claims a shared one after this long
+    reply_after: tuple[float, float]  # … replies this long after claiming
+    close_after: tuple[float, float]  # … and closes it this long after replying
+
+
+PACES = {
+    # `serve --demo`'s pace (and `agent-inbox --demo --demo-pace fast`): a lot in one minute.
+    "fast": DemoPace("fast", DEMO_TIME_TO_SHARE, DEMO_CAPACITY_WAIT, 0.2, (4, 10), (1, 3),
+                     (10, 20)),
+    # `agent-inbox --demo`'s: a newcomer can read a message and claim it before the bot does.
+    "watch": DemoPace("watch", 60, 60, 1 / 15, (25, 40), (3, 6), (30, 45)),
+}  # fmt: skip
+
+
+async def seed(storage: SqlStorage, pace: DemoPace = PACES["fast"]) -> dict[str, str]:
+    """Create the demo accounts and customers (with the pace's timers) once; returns the
+    accounts' new passwords (empty when already seeded)."""
     passwords: dict[str, str] = {}
     for demo in DEMO_USERS:
         if await storage.credentials(demo.username) is not None:
@@ -68,11 +91,11 @@ async def seed(storage: SqlStorage) -> dict[str, str]:
             email=f"{demo.username}@demo.agent-inbox.test",
         )
         passwords[demo.username] = password
-    await _seed_contacts(storage)
+    await _seed_contacts(storage, pace)
     return passwords
 
 
-async def _seed_contacts(storage: SqlStorage) -> None:
+async def _seed_contacts(storage: SqlStorage, pace: DemoPace) -> None:
     """The simulator's customers as contacts, so that their first message finds them."""
     state = await storage.load_state()
     if state.contacts:
@@ -101,10 +124,22 @@ async def _seed_contacts(storage: SqlStorage) -> None:
                                         "manual", {"user_id": seeded.account_rep_id}))  # fmt: skip
     settings = Settings(presence_grace_seconds=DEMO_PRESENCE_GRACE)
     for channel in settings.channels.values():
-        channel.time_to_share = DEMO_TIME_TO_SHARE
-        channel.capacity_wait = DEMO_CAPACITY_WAIT
+        channel.time_to_share = pace.time_to_share
+        channel.capacity_wait = pace.capacity_wait
+    # One reassignment group, so that "Reassign via group…" works on a fresh demo: the agents
+    # are all offered the contact at once, and the supervisor gets it if nobody accepts.
+    group = Group(
+        random_id("g"),
+        "Key accounts",
+        tuple(user_ids[u] for u in ("ana", "ben", "cleo") if u in user_ids),
+        user_ids.get("sam", next(iter(user_ids.values()))),
+        "first_to_claim",
+        DEMO_OFFER_SECONDS,
+    )
     await storage.commit(
-        Changes(contacts=contacts, settings=settings, history=history), [], time.time()
+        Changes(contacts=contacts, settings=settings, history=history, groups=[group]),
+        [],
+        time.time(),
     )
 
 
@@ -124,21 +159,23 @@ async def run_demo_traffic(
     storage: SqlStorage,
     out: Callable[[str], None] = print,
     *,
-    bot: str = DEMO_BOT,
+    bot: str | None = DEMO_BOT,
     slow: str | None = "ana",
+    pace: DemoPace = PACES["fast"],
 ) -> None:
-    """Customers, a demo agent (`bot`) who works the shared inbox, an online-but-slow agent
-    (`slow`, if any) and a narrator, until cancelled."""
+    """Customers, a demo agent (`bot`, if any) who works the shared inbox, an online-but-slow
+    agent (`slow`, if any) and a narrator, at `pace`, until cancelled."""
     gateway = await admin.integration_token(storage, DEMO_GATEWAY)
     observer = await token_for(storage, "sam")
     async with asyncio.TaskGroup() as group:
         group.create_task(observe(url, observer, out))
         if slow is not None:
             group.create_task(present_agent(url, await token_for(storage, slow), out))
-        group.create_task(demo_agent(url, await token_for(storage, bot), out))
+        if bot is not None:
+            group.create_task(demo_agent(url, await token_for(storage, bot), out, pace))
         # Ana's customer writes first: priority for her, then the hand-off after the timer.
         group.create_task(
-            simulate(url, gateway, customers=DEMO_CUSTOMERS, rate=0.2, out=out,
+            simulate(url, gateway, customers=DEMO_CUSTOMERS, rate=pace.customer_rate, out=out,
                      first=DEMO_CUSTOMERS[0])
         )  # fmt: skip
 
@@ -207,8 +244,10 @@ async def present_agent(url: str, token: str, out: Callable[[str], None] = print
                 )
 
 
-async def demo_agent(url: str, token: str, out: Callable[[str], None] = print) -> None:
-    """Claim shared conversations after a short while, reply and close them later."""
+async def demo_agent(
+    url: str, token: str, out: Callable[[str], None] = print, pace: DemoPace = PACES["fast"]
+) -> None:
+    """Claim shared conversations after a while, reply and close them later (at `pace`)."""
     rng = random.Random()
     async with signed_in(url, token) as (client, me):
         await client.request("set_presence", status="online")
@@ -220,7 +259,7 @@ async def demo_agent(url: str, token: str, out: Callable[[str], None] = print) -
                 continue
             conv = event.data["conversation"]
             if conv["state"] == "shared" and conv["id"] not in working:
-                await _work_later(client, me, conv, rng, out, working)
+                await _work_later(client, me, conv, rng, out, working, pace)
 
 
 async def _work_later(
@@ -230,11 +269,12 @@ async def _work_later(
     rng: random.Random,
     out: Callable[[str], None],
     working: set[str],
+    pace: DemoPace,
 ) -> None:
     """Start working a conversation in the background; forget it when done."""
     conv_id = str(conv["id"])
     working.add(conv_id)
-    task = asyncio.create_task(_work(client, me, conv, rng, out))
+    task = asyncio.create_task(_work(client, me, conv, rng, out, pace))
     task.add_done_callback(lambda _: working.discard(conv_id))
 
 
@@ -244,21 +284,22 @@ async def _work(
     conv: dict[str, object],
     rng: random.Random,
     out: Callable[[str], None],
+    pace: DemoPace,
 ) -> None:
-    await asyncio.sleep(rng.uniform(4, 10))
+    await asyncio.sleep(rng.uniform(*pace.claim_after))
     contact = conv["contact"]
     name = contact["name"] if isinstance(contact, dict) else "a customer"
     try:
         await client.request("claim", conversation_id=conv["id"])
         out(f"  {me['display_name']} claimed the conversation with {name}")
-        await asyncio.sleep(rng.uniform(1, 3))
+        await asyncio.sleep(rng.uniform(*pace.reply_after))
         await client.request(
             "send_message",
             conversation_id=conv["id"],
             body=f"Hi {str(name).split()[0]}, {me['display_name'].split()[0]} here. On it!",
             client_msg_id=str(uuid.uuid4()),
         )
-        await asyncio.sleep(rng.uniform(10, 20))
+        await asyncio.sleep(rng.uniform(*pace.close_after))
         await client.request("close", conversation_id=conv["id"])
         out(f"  {me['display_name']} closed the conversation with {name}")
     except (RequestFailed, ConnectionLost):

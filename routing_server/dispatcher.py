@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 import inbox_protocol as p
 from routing_server.connection import Connection
@@ -22,7 +22,10 @@ log = logging.getLogger(__name__)
 ROLE_RANK = {"integration": -1, "agent": 0, "supervisor": 1, "admin": 2}
 PUBLIC_COMMANDS = frozenset({"login", "auth", "ping"})
 
-Handler = Callable[[Connection, Any], Awaitable[dict[str, Any] | None]]
+# A handler returns its command's result model (`inbox_protocol.RESULTS`), or None when it has
+# sent its result itself.
+Handler = Callable[[Connection, Any], Awaitable[BaseModel | None]]
+T = TypeVar("T", bound=BaseModel)
 R = TypeVar("R", bound=p.Request)
 
 
@@ -39,16 +42,17 @@ ROUTES: dict[str, _Route] = {}
 
 def command(
     model: type[R], *, min_role: str | None = "agent", roles: frozenset[str] | None = None
-) -> Callable[[Callable[[Connection, R], Awaitable[dict[str, Any] | None]]], Handler]:
+) -> Callable[[Callable[[Connection, R], Awaitable[T | None]]], Handler]:
     """Register the handler of a request model; the command's name is the model's `type`.
 
     `min_role` (by rank) or `roles` (exactly) says who may call it. The handler receives the
-    validated model, so its fields are typed from the frame to the engine. It returns the result
-    object, or None when it has sent its result itself (sync does, so that its result precedes
-    the events that follow it). For example::
+    validated model, so its fields are typed from the frame to the engine. It returns the
+    command's result model (`inbox_protocol.RESULTS[name]`; a test checks every handler's
+    annotation against it), or None when it has sent its result itself (sync does, so that its
+    result precedes the events that follow it). For example::
 
         @command(p.Claim)
-        async def handle_claim(conn: Connection, req: p.Claim) -> dict[str, Any]: ...
+        async def handle_claim(conn: Connection, req: p.Claim) -> p.ConversationResult: ...
     """
     name = p.command_name(model)
     if name in ROUTES:
@@ -57,7 +61,7 @@ def command(
     if allowed is None and min_role is not None:
         allowed = frozenset(r for r, rank in ROLE_RANK.items() if rank >= ROLE_RANK[min_role])
 
-    def register(fn: Callable[[Connection, R], Awaitable[dict[str, Any] | None]]) -> Handler:
+    def register(fn: Callable[[Connection, R], Awaitable[T | None]]) -> Handler:
         ROUTES[name] = _Route(fn, allowed)
         return fn
 
@@ -146,18 +150,24 @@ async def _run(conn: Connection, route: _Route, request: p.Request) -> None:
             raise EngineError("forbidden", f"your role may not use {kind}")
         result = await route.handler(conn, request)
     except EngineError as exc:
+        outcome = exc.code
         conn.send_error(request.id, exc.code, exc.message, exc.details)
     except Exception as exc:
         # Neither the request (it may carry a password or a token) nor the exception's text
         # (it may quote data) goes to the log; the traceback only at debug level.
         log.error("internal error handling %s: %s", kind, type(exc).__name__)
         log.debug("traceback of the internal error", exc_info=True)
+        outcome = "internal"
         conn.send_error(request.id, "internal", "internal server error")
     else:
+        outcome = "ok"
         if result is not None:
-            conn.send_result(request.id, result)
+            conn.send_result(request.id, result.model_dump(mode="json"))
     finally:
         _current.reset(token)
+    metrics = conn.ctx.core.metrics
+    if metrics is not None:
+        metrics.command_done(kind, outcome)
 
 
 def _describe(exc: ValidationError) -> str:

@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import Callable
 from typing import Protocol
 
+import inbox_protocol as p
 from routing_server import frames, wire
 from routing_server.engine.state import State
 
@@ -44,9 +45,13 @@ class TeamLoadHub:
 
         return unsubscribe
 
+    def load(self, team_id: str) -> p.TeamLoad:
+        """The team's load now."""
+        return wire.team_load(self._state(), team_id, self._clock())
+
     def render(self, team_id: str) -> dict[str, object]:
         """The team's load now, as a JSON-ready dict."""
-        return wire.dump(wire.team_load(self._state(), team_id, self._clock()))
+        return wire.dump(self.load(team_id))
 
     def changed(self, team_ids: set[str]) -> None:
         """Mark teams whose load changed; subscribers get it within half a second."""
@@ -68,7 +73,8 @@ class TeamLoadHub:
             subs = self._subscribers.get(team_id)
             if not subs:
                 continue
-            frame = frames.event("team_load", seq, {"team_load": self.render(team_id)})
+            payload = p.TeamLoadUpdated(team_load=self.load(team_id))
+            frame = frames.event("team_load", seq, wire.dump(payload))
             for sub in list(subs):
                 sub.send_text(frame)
 

@@ -149,14 +149,21 @@ def dump(model: Any) -> dict[str, Any]:
 
 
 def event_data(state: State, ev: EngineEvent) -> dict[str, Any]:
-    """The `data` of an event frame."""
+    """The `data` of an event frame: its payload model (`inbox_protocol.EVENT_PAYLOADS`) as
+    JSON-ready data, rendered once for every recipient and for the events log."""
     payload = ev.payload
     if isinstance(payload, Conversation):
-        return {"conversation": dump(conversation(state, payload))}
+        return dump(p.ConversationUpsert(conversation=conversation(state, payload)))
     if isinstance(payload, Removal):
-        return {"conversation_id": payload.conversation_id, "reason": payload.reason}
+        return dump(
+            p.ConversationRemoved(
+                conversation_id=payload.conversation_id,
+                reason=payload.reason,
+                assigned_to=payload.assigned_to,
+            )
+        )
     if isinstance(payload, Message):
-        return {"message": dump(message(payload))}
+        return dump(p.MessageEvent(message=message(payload)))
     if isinstance(payload, Presence):
         return dump(
             p.PresenceChanged(
@@ -166,21 +173,24 @@ def event_data(state: State, ev: EngineEvent) -> dict[str, Any]:
     if isinstance(payload, Outbound):
         return outbound_data(payload.message, payload.conversation)
     if isinstance(payload, Notice):
-        return dump(
-            p.Notification(
-                kind=payload.kind,
-                title=payload.title,
-                body=payload.body,
-                conversation_id=payload.conversation_id,
-                contact_id=payload.contact_id,
-                expires_at=ts(payload.expires_at) if payload.expires_at is not None else None,
-            )
-        )
+        return dump(notification(payload))
     if isinstance(payload, Settings):
-        return {"settings": dump(settings(payload))}
+        return dump(p.SettingsUpdated(settings=settings(payload)))
     if isinstance(payload, Contact):
-        return {"contact": dump(contact(payload))}
+        return dump(p.ContactUpdated(contact=contact(payload)))
     raise TypeError(f"no wire form for {type(payload).__name__}")
+
+
+def notification(n: Notice) -> p.Notification:
+    """A Notification object (a `notification` event's data, or an entry of `list_offers`)."""
+    return p.Notification(
+        kind=n.kind,
+        title=n.title,
+        body=n.body,
+        conversation_id=n.conversation_id,
+        contact_id=n.contact_id,
+        expires_at=ts(n.expires_at) if n.expires_at is not None else None,
+    )
 
 
 def outbound_data(m: Message, conv: Conversation) -> dict[str, Any]:
@@ -207,7 +217,12 @@ def contact(c: Contact) -> p.Contact:
         email=c.email,
         account_rep_id=c.account_rep_id,
         priority_notifications=c.priority_notifications,
-        reassignment=p.ReassignmentInfo(group_id=r.group_id, started_at=ts(r.started_at))
+        reassignment=p.ReassignmentInfo(
+            group_id=r.group_id,
+            started_at=ts(r.started_at),
+            offered_to=list(r.offered_to),
+            offer_expires_at=ts(r.offer_expires) if r.offer_expires is not None else None,
+        )
         if r
         else None,
     )

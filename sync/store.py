@@ -64,6 +64,8 @@ class Store:
     team: dict[str, TeamMember] = field(default_factory=dict)
     notifications: list[Notification] = field(default_factory=list)
     removed_reasons: dict[str, str] = field(default_factory=dict)
+    # Who had a conversation when it left the view (`assigned_to` of `conversation.removed`).
+    removed_to: dict[str, str] = field(default_factory=dict)
     team_load: dict[str, Any] | None = None
     _observers: list[Observer] = field(default_factory=list)
 
@@ -114,6 +116,8 @@ class Store:
         elif name == "conversation.removed":
             conv_id = data["conversation_id"]
             self.removed_reasons[conv_id] = data["reason"]
+            if data.get("assigned_to"):
+                self.removed_to[conv_id] = data["assigned_to"]
             if self.conversations.pop(conv_id, None) is not None:
                 self._emit("conversation_removed", conv_id, data["reason"])
         elif name in ("message.new", "message.updated"):

@@ -1,31 +1,56 @@
-"""Getting the agent's attention: tray notifications, a repeated sound, and auto-away."""
+"""Getting the agent's attention: toast, desktop notification, urgent window, a repeated chime;
+and auto-away."""
 
 from __future__ import annotations
 
+import logging
 import time
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QSystemTrayIcon
-from qasync import asyncSlot
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
 from inbox_protocol import Notification
 from sync.session import SyncSession
 from sync.store import Change
+from ui.chime import Chime
+from ui.desktop_notify import DesktopNotifications, NotificationServiceError
+from ui.tasks import owned, owner_of
+
+log = logging.getLogger(__name__)
 
 ALERT_KINDS = frozenset({"priority_routed", "reassignment_offer", "transferred_to_you",
                          "account_rep_assigned", "reply_failed"})  # fmt: skip
+SOUND_KINDS = frozenset({"priority_routed", "reassignment_offer"})
 REPEAT_SECONDS = 30
 
 
 class Notifier(QObject):
-    """Shows notifications in the tray and sounds for priority work, repeated until claimed."""
+    """Gets the agent's attention for alerts: an in-window toast, a desktop notification (the
+    tray's, or the freedesktop service's over D-Bus when there is no tray), the window marked
+    urgent, and the chime for priority work, repeated until it is claimed. "Do not disturb"
+    keeps only the toast."""
 
-    def __init__(self, session: SyncSession, icon: QIcon, parent: QObject | None = None) -> None:
+    toast = Signal(str, str)  # text, conversation id ("" when none)
+
+    def __init__(
+        self,
+        session: SyncSession,
+        icon: QIcon,
+        parent: QObject | None = None,
+        *,
+        chime: Chime | None = None,
+        desktop: DesktopNotifications | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.tasks = owner_of(parent)
         self.session = session
         self.sound_enabled = True
+        self.do_not_disturb = False
         self.shown: list[Notification] = []
+        self.chime = chime or Chime(self)
+        self.desktop = desktop or DesktopNotifications()
+        self._desktop_warned = False
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(icon, self)
@@ -65,16 +90,40 @@ class Notifier(QObject):
         if change.kind == "notification" and isinstance(change.detail, Notification):
             note = change.detail
             if note.kind in ALERT_KINDS:
-                self.shown.append(note)
-                if self.tray is not None:
-                    self.tray.showMessage(note.title, note.body)
-                if note.kind in ("priority_routed", "reassignment_offer"):
-                    self._beep()
+                self._alert(note)
         if self._waiting_priority():
             if not self._repeat.isActive():
                 self._repeat.start()
         else:
             self._repeat.stop()
+
+    def _alert(self, note: Notification) -> None:
+        self.shown.append(note)
+        self.toast.emit(f"{note.title}: {note.body}" if note.body else note.title,
+                        note.conversation_id or "")  # fmt: skip
+        if self.do_not_disturb:
+            return
+        if self.tray is not None:
+            self.tray.showMessage(note.title, note.body)
+        else:
+            self.notify_desktop(note.title, note.body)
+        window = self.parent()
+        if isinstance(window, QWidget):
+            # Marks the window urgent (the task bar flashes it) until the agent looks at it.
+            QApplication.alert(window, 0)
+        if note.kind in SOUND_KINDS:
+            self._beep()
+
+    @owned
+    async def notify_desktop(self, title: str, body: str) -> None:
+        """Show a notification through the freedesktop service (logged once when there is
+        none: the toast and the urgent window still say it)."""
+        try:
+            await self.desktop.notify(title, body, urgent=True)
+        except NotificationServiceError as exc:
+            if not self._desktop_warned:
+                self._desktop_warned = True
+                log.warning("desktop notifications off: %s", exc)
 
     def _remind(self) -> None:
         if self._waiting_priority():
@@ -83,8 +132,8 @@ class Notifier(QObject):
             self._repeat.stop()
 
     def _beep(self) -> None:
-        if self.sound_enabled:
-            QApplication.beep()
+        if self.sound_enabled and not self.do_not_disturb:
+            self.chime.play()
 
 
 class AutoAway(QObject):
@@ -95,6 +144,7 @@ class AutoAway(QObject):
 
     def __init__(self, session: SyncSession, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self.tasks = owner_of(parent)
         self.session = session
         self.idle_minutes = 0  # 0: off
         self.last_input = time.monotonic()
@@ -126,7 +176,7 @@ class AutoAway(QObject):
             self.set_away_by_us = True
             self._set("away")
 
-    @asyncSlot(str)
+    @owned
     async def _set(self, status: str) -> None:
         try:
             await self.session.set_presence(status)

@@ -30,6 +30,8 @@ class Role(IntEnum):
     Unread = Qt.ItemDataRole.UserRole + 4
     Channel = Qt.ItemDataRole.UserRole + 5
     State = Qt.ItemDataRole.UserRole + 6
+    LastAt = Qt.ItemDataRole.UserRole + 7
+    ContactId = Qt.ItemDataRole.UserRole + 8
 
 
 def in_priority(conv: Conversation, me: str | None) -> bool:
@@ -184,6 +186,10 @@ class ConversationListModel(QAbstractListModel):
             return conv.channel
         if role == Role.State:
             return conv.state
+        if role == Role.LastAt:
+            return conv.last_message.at if conv.last_message else conv.updated_at
+        if role == Role.ContactId:
+            return conv.contact.id
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             preview = conv.last_message.preview if conv.last_message else ""
             return f"{conv.contact.name} ({conv.channel}), {conv.unread} unread: {preview}"

@@ -2,88 +2,31 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import (
-    QModelIndex,
-    QPersistentModelIndex,
-    QRect,
-    QSize,
-    QSortFilterProxyModel,
-    Qt,
-    QTimer,
-    Signal,
-)
-from PySide6.QtGui import QFont, QPainter
-from PySide6.QtWidgets import (
-    QLineEdit,
-    QListView,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QEvent, QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtGui import QIcon, QPalette
+from PySide6.QtWidgets import QLineEdit, QListView, QVBoxLayout, QWidget
 
-from ui.conversation_model import ConversationListModel, Role
+from ui.conversation_delegate import ConversationDelegate, mix
+from ui.conversation_model import ConversationListModel
+from ui.empty_state import EmptyStateListView, EmptyText
+from ui.icons import pixmap
 
-ROW_HEIGHT = 46
-
-
-def countdown(seconds: int) -> str:
-    """Seconds as M:SS (or H:MM:SS)."""
-    minutes, secs = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
-class ConversationDelegate(QStyledItemDelegate):
-    """Two lines per conversation: the contact (with countdown and unread badge) and a preview."""
-
-    def sizeHint(
-        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> QSize:
-        """Every row is as tall as the others (the list uses uniform item sizes)."""
-        return QSize(option.rect.width(), ROW_HEIGHT)
-
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionViewItem,
-        index: QModelIndex | QPersistentModelIndex,
-    ) -> None:
-        """Draw one row."""
-        style = option.widget.style() if option.widget else None
-        if style is not None:
-            style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter,
-                                option.widget)  # fmt: skip
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        palette = option.palette
-        text_color = palette.highlightedText() if selected else palette.text()
-        rect = option.rect.adjusted(8, 4, -8, -4)
-        name = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
-        preview = str(index.data(Role.Preview) or "")
-        channel = str(index.data(Role.Channel) or "")
-        unread = int(index.data(Role.Unread) or 0)
-        seconds = index.data(Role.SecondsToShare)
-        painter.save()
-        painter.setPen(text_color.color())
-        bold = QFont(option.font)
-        bold.setBold(True)
-        painter.setFont(bold)
-        top = QRect(rect.left(), rect.top(), rect.width(), rect.height() // 2)
-        right = ""
-        if seconds is not None:
-            right = f"shared in {countdown(int(seconds))}"
-        if unread:
-            right = f"{right}  ● {unread}".strip()
-        painter.drawText(top, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         f"{name}  ·  {channel}")  # fmt: skip
-        painter.drawText(top, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, right)
-        painter.setFont(option.font)
-        bottom = QRect(rect.left(), rect.top() + rect.height() // 2, rect.width(),
-                       rect.height() // 2)  # fmt: skip
-        elided = option.fontMetrics.elidedText(preview, Qt.TextElideMode.ElideRight, rect.width())
-        painter.drawText(bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, elided)
-        painter.restore()
+# What each pane says when it has nothing, by title.
+EMPTY = {
+    "Priority": EmptyText(
+        "empty-inbox", "Nothing waiting", "Your customers' messages land here first."
+    ),
+    "Shared": EmptyText(
+        "empty-inbox",
+        "The shared inbox is clear",
+        "New conversations for the team show here until someone claims them.",
+    ),
+    "Mine": EmptyText(
+        "empty-inbox",
+        "Conversations you claim show here",
+        "Claim one from Priority or Shared to start replying.",
+    ),
+}
 
 
 class InboxPane(QWidget):
@@ -104,11 +47,17 @@ class InboxPane(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName(f"Search the {title} pane")
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
-        self.list = QListView(self)
+        self.search.textChanged.connect(self._update_empty_text)
+        self._search_icon = self.search.addAction(QIcon(), QLineEdit.ActionPosition.LeadingPosition)
+        self._paint_search_icon()
+        self.list = EmptyStateListView(self)
         self.list.setModel(self.proxy)
         self.list.setUniformItemSizes(True)
         self.list.setItemDelegate(ConversationDelegate(self.list))
         self.list.setAccessibleName(f"{title} conversations")
+        self.list.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._update_empty_text("")
         self.list.setSelectionMode(QListView.SelectionMode.SingleSelection)
         # One selection: the highlighted row is the open conversation, whether it was reached
         # with the mouse or the keyboard.
@@ -120,13 +69,44 @@ class InboxPane(QWidget):
         self._highlight_lost = False
         self.proxy.rowsRemoved.connect(self._rows_removed)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(6)
         layout.addWidget(self.search)
         layout.addWidget(self.list)
         self._ticker = QTimer(self)
         self._ticker.setInterval(1000)
         self._ticker.timeout.connect(model.tick)
         self._ticker.start()
+
+    def _paint_search_icon(self) -> None:
+        palette = self.search.palette()
+        text, base = palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base)
+        self._search_icon.setIcon(pixmap("search", mix(text, base, 0.45), 16,
+                                         self.devicePixelRatioF()))  # fmt: skip
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A new theme recolours the search icon."""
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
+            self._paint_search_icon()
+
+    def _update_empty_text(self, search: str) -> None:
+        if search.strip():
+            self.list.set_empty_text(
+                EmptyText(
+                    "empty-search",
+                    f"No conversations match '{search.strip()}'",
+                    "Search looks at names, channels and messages.",
+                )
+            )
+        else:
+            self.list.set_empty_text(
+                EMPTY.get(self.title, EmptyText("empty-inbox", "Nothing here"))
+            )
+
+    def empty_text(self) -> str:
+        """What the pane says when no row is shown (for a search without a match, or none)."""
+        return self.list.empty_text().sentence()
 
     def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         if self.model.removing:

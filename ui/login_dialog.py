@@ -40,6 +40,9 @@ class LoginDialog(QDialog):
         super().__init__(parent)
         self._pending: set[asyncio.Task[None]] = set()
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # Closed by the user (or replaced) mid sign-in: the attempt ends with the dialog, before
+        # it could touch deleted widgets.
+        self.rejected.connect(self._cancel_pending)
         self.setWindowTitle("Sign in to Agent Inbox")
         self.setMinimumWidth(400)  # room for a sentence of explanation without a tall wrap
         self._sign_in = sign_in
@@ -89,12 +92,21 @@ class LoginDialog(QDialog):
         layout.addWidget(buttons)
         (self.password if username else self.username).setFocus()
 
+    def show_info(self, text: str) -> None:
+        """Say something that is not an error (e.g. "You signed out"), in the neutral style."""
+        self.progress.setText(text)
+        self.progress.setVisible(bool(text))
+
     def submit(self) -> asyncio.Task[None]:
         """Try to sign in (in the background); the dialog closes on success."""
         task = asyncio.ensure_future(self._submit())
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
         return task
+
+    def _cancel_pending(self) -> None:
+        for task in list(self._pending):
+            task.cancel()
 
     async def _submit(self) -> None:
         """Sign in; close on success, say why on failure."""

@@ -1,7 +1,8 @@
-"""The window's Team and Admin menus: the supervisor's and admin's tools, shown by role.
+"""Team > Contacts…, Team > Import contacts… and Admin > Users…: the contact and user tools.
 
-Each tool opens once per window (opening it again raises it) and closes with the window. Other
-tools add their actions to `team_menu` or `admin_menu`.
+Their actions go into the window's Team and Admin menus (`WindowMenus` shows those by role).
+Each tool opens once per window (opening it again raises it) and closes with the window, or
+when a new snapshot says the user's role no longer allows it.
 """
 
 from __future__ import annotations
@@ -10,51 +11,47 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QMainWindow, QWidget
+from PySide6.QtWidgets import QWidget
 
 from sync.session import SyncSession
 from sync.store import Change
 from ui.contacts_window import ContactsWindow
 from ui.import_dialog import ImportDialog
+from ui.menus import WindowMenus, role_at_least
 from ui.users_window import UsersWindow
 
-STAFF = frozenset({"supervisor", "admin"})
 W = TypeVar("W", bound=QWidget)
 
 
 class ToolsMenus(QObject):
-    """Team > Contacts…, Team > Import contacts…, Admin > Users…."""
+    """The contact and user tools of one window."""
 
-    def __init__(self, window: QMainWindow, session: SyncSession) -> None:
+    def __init__(self, menus: WindowMenus, session: SyncSession, window: QWidget) -> None:
         super().__init__(window)
         self.window = window
         self.session = session
         self.open_tools: dict[str, QWidget] = {}
-        bar = window.menuBar()
-        self.team_menu = bar.addMenu("&Team")
+        self.team_menu = menus.team
+        self.admin_menu = menus.admin
         self.contacts_action = self.team_menu.addAction("&Contacts…")
         self.contacts_action.setShortcut("Ctrl+Shift+K")
         self.contacts_action.triggered.connect(self.open_contacts)
         self.import_action = self.team_menu.addAction("&Import contacts…")
         self.import_action.triggered.connect(self.open_import)
-        self.admin_menu = bar.addMenu("&Admin")
+        self.admin_menu.addSeparator()
         self.users_action = self.admin_menu.addAction("&Users…")
         self.users_action.triggered.connect(self.open_users)
-        self.show_for_role()
         session.store.observe(self._on_change)
 
     def _on_change(self, change: Change) -> None:
-        if change.kind == "reset":
-            self.show_for_role()
-
-    def show_for_role(self) -> None:
-        """Supervisors and admins see Team; admins see Admin; agents see neither."""
+        if change.kind != "reset":
+            return
         me = self.session.store.me
         role = me.role if me else None
-        self.team_menu.menuAction().setVisible(role in STAFF)
-        self.admin_menu.menuAction().setVisible(role == "admin")
-        if role not in STAFF:
+        if not role_at_least(role, "supervisor"):
             self.close_all()
+        elif not role_at_least(role, "admin") and "users" in self.open_tools:
+            self.open_tools["users"].close()
 
     def open_contacts(self) -> ContactsWindow:
         """Open (or raise) the contacts window."""

@@ -28,6 +28,8 @@ class Removal:
 
     conversation_id: str
     reason: str
+    # Who has it now (the claimer, the transfer's target, the new rep), null when nobody does.
+    assigned_to: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,7 +305,9 @@ class Tx:
             if gone:
                 reason = "closed" if conv.state == "closed" else conv.reason
                 changes.events.append(
-                    EngineEvent("conversation.removed", Removal(conv.id, reason), gone)
+                    EngineEvent(
+                        "conversation.removed", Removal(conv.id, reason, conv.assigned_to), gone
+                    )
                 )
             if after:
                 changes.events.append(EngineEvent("conversation.upsert", conv, after))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import heapq
 import json
-from typing import Any
 
 import inbox_protocol as p
 from routing_server import wire
@@ -18,7 +17,7 @@ from routing_server.engine.model import Contact
 
 
 @command(p.SearchContacts)
-async def handle_search_contacts(conn: Connection, req: p.SearchContacts) -> dict[str, Any]:
+async def handle_search_contacts(conn: Connection, req: p.SearchContacts) -> p.ContactsPage:
     """Contacts whose name, phone, e-mail or handle contains the query, by name."""
     state = conn.ctx.core.state
     query = (req.query or "").strip().lower()
@@ -33,10 +32,10 @@ async def handle_search_contacts(conn: Connection, req: p.SearchContacts) -> dic
     found = heapq.nsmallest(req.limit + 1, matches, key=_sort_key)
     page = found[: req.limit]
     more = len(found) > req.limit
-    return {
-        "contacts": [wire.dump(wire.contact(c)) for c in page],
-        "next_cursor": _encode_cursor(_sort_key(page[-1])) if more and page else None,
-    }
+    return p.ContactsPage(
+        contacts=[wire.contact(c) for c in page],
+        next_cursor=_encode_cursor(_sort_key(page[-1])) if more and page else None,
+    )
 
 
 def _haystack(c: Contact) -> str:
@@ -60,21 +59,20 @@ def _decode_cursor(cursor: str) -> tuple[str, str]:
 
 
 @command(p.GetContact)
-async def handle_get_contact(conn: Connection, req: p.GetContact) -> dict[str, Any]:
+async def handle_get_contact(conn: Connection, req: p.GetContact) -> p.ContactWithHistory:
     """A contact and every change of its rep and priority notifications."""
     core = conn.ctx.core
     contact = core.state.contacts.get(req.contact_id)
     if contact is None:
         raise not_found("contact")
     history = await core.storage.contact_history(contact.id)
-    return {
-        "contact": wire.dump(wire.contact(contact)),
-        "history": [wire.dump(wire.history_entry(h)) for h in history],
-    }
+    return p.ContactWithHistory(
+        contact=wire.contact(contact), history=[wire.history_entry(h) for h in history]
+    )
 
 
 @command(p.CreateContact, min_role="supervisor")
-async def handle_create_contact(conn: Connection, req: p.CreateContact) -> dict[str, Any]:
+async def handle_create_contact(conn: Connection, req: p.CreateContact) -> p.ContactResult:
     """A new contact."""
     if req.account_rep_id is not None:
         await conn.ctx.core.ensure_user(req.account_rep_id)
@@ -83,11 +81,11 @@ async def handle_create_contact(conn: Connection, req: p.CreateContact) -> dict[
             tx, caller(conn).id, req.name, req.phone, req.email, req.account_rep_id,
             req.priority_notifications,
         )  # fmt: skip
-        return {"contact": wire.dump(wire.contact(contact))}
+        return p.ContactResult(contact=wire.contact(contact))
 
 
 @command(p.UpdateContact, min_role="supervisor")
-async def handle_update_contact(conn: Connection, req: p.UpdateContact) -> dict[str, Any]:
+async def handle_update_contact(conn: Connection, req: p.UpdateContact) -> p.ContactResult:
     """Change the fields the request names (`null` clears phone, e-mail or rep)."""
     fields = {k: getattr(req, k) for k in req.model_fields_set - {"id", "type", "contact_id"}}
     for required in ("name", "priority_notifications"):
@@ -97,11 +95,11 @@ async def handle_update_contact(conn: Connection, req: p.UpdateContact) -> dict[
         await conn.ctx.core.ensure_user(fields["account_rep_id"])
     async with conn.ctx.core.write() as tx:
         contact = contact_cmd.update_contact(tx, caller(conn), req.contact_id, fields)
-        return {"contact": wire.dump(wire.contact(contact))}
+        return p.ContactResult(contact=wire.contact(contact))
 
 
 @command(p.ImportContacts, min_role="supervisor")
-async def handle_import_contacts(conn: Connection, req: p.ImportContacts) -> dict[str, Any]:
+async def handle_import_contacts(conn: Connection, req: p.ImportContacts) -> p.ImportResult:
     """Plan every row of the inline or uploaded file; apply all of them unless a row is an
     error (or `skip_errors`)."""
     core = conn.ctx.core
@@ -119,21 +117,19 @@ async def handle_import_contacts(conn: Connection, req: p.ImportContacts) -> dic
     return import_result(plan, apply)
 
 
-def import_result(plan: importer.ImportPlan, applied: bool) -> dict[str, Any]:
-    """The result object of `import_contacts` (also printed by the CLI)."""
-    rows = []
-    for row in plan.rows:
-        item: dict[str, Any] = {"line": row.line, "action": row.action}
-        if row.contact_id is not None:
-            item["contact_id"] = row.contact_id
-        if row.error is not None:
-            item["error"] = row.error
-        rows.append(item)
-    return {"rows": rows, "counts": plan.counts, "applied": applied}
+def import_result(plan: importer.ImportPlan, applied: bool) -> p.ImportResult:
+    """The result object of `import_contacts`."""
+    rows = [
+        p.ImportRow(line=row.line, action=row.action, contact_id=row.contact_id, error=row.error)
+        for row in plan.rows
+    ]
+    return p.ImportResult(rows=rows, counts=plan.counts, applied=applied)
 
 
 @command(p.PreviewRepChange, min_role="supervisor")
-async def handle_preview_rep_change(conn: Connection, req: p.PreviewRepChange) -> dict[str, Any]:
+async def handle_preview_rep_change(
+    conn: Connection, req: p.PreviewRepChange
+) -> p.RepChangePreviewResult:
     """What changing the contact's rep would do to each of its open conversations."""
     core = conn.ctx.core
     contact = core.state.contacts.get(req.contact_id)
@@ -144,30 +140,22 @@ async def handle_preview_rep_change(conn: Connection, req: p.PreviewRepChange) -
     preview = rep_preview.preview_rep_change(
         core.state, caller(conn), contact, req.account_rep_id, req.priority_notifications
     )
-    return {
-        "preview": {
-            "changes_routing": preview.changes_routing,
-            "conversations": [
-                {
-                    "conversation_id": conv.id,
-                    "channel": conv.channel,
-                    "state": conv.state,
-                    "assigned_to": conv.assigned_to,
-                    "effect": effect,
-                }
+    keys = ("priority", "waiting", rep_preview.TO_NEW_REP, rep_preview.WAITS_FOR_NEW_REP,
+            rep_preview.NORMAL_ROUTING, rep_preview.UNCHANGED)  # fmt: skip
+    return p.RepChangePreviewResult(
+        preview=p.RepChangePreview(
+            changes_routing=preview.changes_routing,
+            conversations=[
+                p.RepChangeConversation(
+                    conversation_id=conv.id,
+                    channel=conv.channel,
+                    state=conv.state,
+                    assigned_to=conv.assigned_to,
+                    effect=effect,
+                )
                 for conv, effect in preview.visible
             ],
-            "private": {
-                key: preview.private.get(key, 0)
-                for key in (
-                    "priority",
-                    "waiting",
-                    rep_preview.TO_NEW_REP,
-                    rep_preview.WAITS_FOR_NEW_REP,
-                    rep_preview.NORMAL_ROUTING,
-                    rep_preview.UNCHANGED,
-                )
-            },
-            "hidden": preview.hidden,
-        }
-    }
+            private={key: preview.private.get(key, 0) for key in keys},
+            hidden=preview.hidden,
+        )
+    )

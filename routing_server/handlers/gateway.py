@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import inbox_protocol as p
 from routing_server.connection import Connection
 from routing_server.dispatcher import command
@@ -14,26 +12,24 @@ GATEWAY = frozenset({"integration"})
 
 
 @command(p.Inbound, roles=GATEWAY)
-async def handle_inbound(conn: Connection, req: p.Inbound) -> dict[str, Any]:
+async def handle_inbound(conn: Connection, req: p.Inbound) -> p.InboundResult:
     """A customer's message; the same `external_id` again is a no-op."""
     core = conn.ctx.core
     retry = await core.earlier_inbound(req.external_id)
     async with core.write() as tx:
         earlier = await retry.confirm()
         if earlier is not None:
-            return {
-                "conversation_id": earlier.conversation_id,
-                "message_id": earlier.id,
-                "duplicate": True,
-            }
+            return p.InboundResult(
+                conversation_id=earlier.conversation_id, message_id=earlier.id, duplicate=True
+            )
         conv, message = conv_cmd.inbound(
             tx, req.channel, req.from_, req.name, req.body, req.external_id, req.team_id
         )
-    return {"conversation_id": conv.id, "message_id": message.id, "duplicate": False}
+    return p.InboundResult(conversation_id=conv.id, message_id=message.id, duplicate=False)
 
 
 @command(p.OutboundStatus, roles=GATEWAY)
-async def handle_outbound_status(conn: Connection, req: p.OutboundStatus) -> dict[str, Any]:
+async def handle_outbound_status(conn: Connection, req: p.OutboundStatus) -> p.Empty:
     """Record that a reply was delivered or failed; the agent gets `message.updated`."""
     core = conn.ctx.core
     async with core.write() as tx:
@@ -44,4 +40,4 @@ async def handle_outbound_status(conn: Connection, req: p.OutboundStatus) -> dic
         if conv is None:
             raise EngineError("internal", "the message's conversation is missing")
         conv_cmd.set_delivery(tx, message, conv, req.status)
-    return {}
+    return p.Empty()

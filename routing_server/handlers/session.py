@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import inbox_protocol as p
 from routing_server import auth, wire
 from routing_server.connection import Connection
@@ -12,7 +10,7 @@ from routing_server.engine.errors import EngineError
 
 
 @command(p.Login, min_role=None)
-async def handle_login(conn: Connection, req: p.Login) -> dict[str, Any]:
+async def handle_login(conn: Connection, req: p.Login) -> p.LoginResult:
     """Check a password and hand out a fresh token; the connection is then authenticated."""
     ctx = conn.ctx
     now = ctx.core.clock()
@@ -36,11 +34,11 @@ async def handle_login(conn: Connection, req: p.Login) -> dict[str, Any]:
     expires = now + auth.TOKEN_LIFETIME
     await ctx.core.storage.save_token(token_hash, user.id, now, expires)
     await conn.sign_in(user.id, token_hash)
-    return {"token": token, "user": wire.dump(wire.user(user)), "expires_at": wire.iso(expires)}
+    return p.LoginResult(token=token, user=wire.user(user), expires_at=wire.ts(expires))
 
 
 @command(p.Auth, min_role=None)
-async def handle_auth(conn: Connection, req: p.Auth) -> dict[str, Any] | None:
+async def handle_auth(conn: Connection, req: p.Auth) -> p.UserResult | None:
     """Authenticate the connection with a token from `login` (or `token create`)."""
     core = conn.ctx.core
     token_hash = auth.token_hash(req.token)
@@ -53,11 +51,11 @@ async def handle_auth(conn: Connection, req: p.Auth) -> dict[str, Any] | None:
         conn.close_soon(p.CLOSE_REVOKED, "account disabled")
         return None
     await conn.sign_in(user.id, token_hash)
-    return {"user": wire.dump(wire.user(user))}
+    return p.UserResult(user=wire.user(user))
 
 
 @command(p.Logout)
-async def handle_logout(conn: Connection, req: p.Logout) -> dict[str, Any]:
+async def handle_logout(conn: Connection, req: p.Logout) -> p.Empty:
     """Revoke the connection's token; other connections on that token are closed (4003)."""
     token_hash = conn.token_hash
     if token_hash is not None:
@@ -66,10 +64,10 @@ async def handle_logout(conn: Connection, req: p.Logout) -> dict[str, Any]:
             if other is not conn and other.token_hash == token_hash:
                 other.close_soon(p.CLOSE_REVOKED, "token revoked")
     await conn.sign_out()
-    return {}
+    return p.Empty()
 
 
 @command(p.Ping, min_role=None)
-async def handle_ping(conn: Connection, req: p.Ping) -> dict[str, Any]:
+async def handle_ping(conn: Connection, req: p.Ping) -> p.Empty:
     """Answer at once."""
-    return {}
+    return p.Empty()

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import inbox_protocol as p
 from routing_server.connection import Connection
 from routing_server.dispatcher import command
 
 
 @command(p.ImportUpload, min_role="supervisor")
-async def handle_import_upload(conn: Connection, req: p.ImportUpload) -> dict[str, Any]:
+async def handle_import_upload(conn: Connection, req: p.ImportUpload) -> p.UploadResult:
     """Store one chunk; the result says how much of the file the server holds."""
     upload = conn.uploads.receive(req.upload_id, req.offset, req.data)
-    return {"upload": {"upload_id": upload.id, "received": upload.chars, "bytes": upload.bytes}}
+    return p.UploadResult(
+        upload=p.UploadInfo(upload_id=upload.id, received=upload.chars, bytes=upload.bytes)
+    )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy.exc import IntegrityError
 
 import inbox_protocol as p
@@ -16,7 +14,7 @@ from routing_server.engine.model import User
 
 
 @command(p.CreateUser, min_role="admin")
-async def handle_create_user(conn: Connection, req: p.CreateUser) -> dict[str, Any]:
+async def handle_create_user(conn: Connection, req: p.CreateUser) -> p.UserResult:
     """A new person with a password; they sign in with it at once."""
     core = conn.ctx.core
     await core.refresh_directory()
@@ -44,11 +42,11 @@ async def handle_create_user(conn: Connection, req: p.CreateUser) -> dict[str, A
         raise EngineError("bad_request", f"username: {req.username!r} is taken") from None
     created = await core.ensure_user(user.id)
     assert created is not None
-    return {"user": wire.dump(wire.user(created))}
+    return p.UserResult(user=wire.user(created))
 
 
 @command(p.SetPassword, min_role="admin")
-async def handle_set_password(conn: Connection, req: p.SetPassword) -> dict[str, Any]:
+async def handle_set_password(conn: Connection, req: p.SetPassword) -> p.Empty:
     """Replace a person's password; every token of theirs is revoked and their connections
     are closed (4003), so they sign in again with the new one."""
     core = conn.ctx.core
@@ -63,4 +61,4 @@ async def handle_set_password(conn: Connection, req: p.SetPassword) -> dict[str,
     for other in list(conn.ctx.connections):
         if other.user_id == user.id and other is not conn:
             other.close_soon(p.CLOSE_REVOKED, "password changed")
-    return {}
+    return p.Empty()

@@ -58,6 +58,9 @@ class Storage(Protocol):
     async def close(self) -> None:
         """Release connections."""
 
+    async def claim_writer(self) -> bool:
+        """Become the one process that writes the database; False when another one is."""
+
     async def load_state(self) -> State:
         """Users, teams, presence, contacts, open conversations, settings and the last seq."""
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 from sqlalchemy import delete, event, func, insert, select, update
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from routing_server.engine.model import (
@@ -41,9 +41,33 @@ log = logging.getLogger(__name__)
 EVENTS_KEPT = 200_000
 
 
+# Any 64-bit number held only while a schema is created or upgraded (pg_advisory_xact_lock).
+MIGRATION_LOCK_KEY = 0x1B0C_5E7A
+# Held by the one process that writes a PostgreSQL database (pg_try_advisory_lock).
+WRITER_LOCK_KEY = 0x1B0C_3217
+
+
 def sqlite_url(path: Path | str) -> str:
     """The SQLAlchemy URL of a SQLite database file."""
     return f"sqlite+aiosqlite:///{path}"
+
+
+def database_url(database: Path | str) -> str:
+    """The SQLAlchemy URL for a `--db` value: a PostgreSQL URL (`postgresql://user@host/name`),
+    a SQLite URL (`sqlite:///path`) or a SQLite file's path."""
+    text = str(database)
+    for scheme in ("postgresql://", "postgres://"):
+        if text.startswith(scheme):
+            return "postgresql+asyncpg://" + text[len(scheme) :]
+    if text.startswith("postgresql+asyncpg://"):
+        return text
+    if text.startswith("sqlite:///"):
+        text = text[len("sqlite:///") :]
+    elif "://" in text:
+        raise ValueError(f"{text.split('://')[0]}: not a database this server can use "
+                         "(postgresql://… or a SQLite file)")  # fmt: skip
+    Path(text).parent.mkdir(parents=True, exist_ok=True)
+    return sqlite_url(text)
 
 
 class SqlStorage:
@@ -54,12 +78,23 @@ class SqlStorage:
         self._engine: AsyncEngine | None = None
         self._events_floor = 0
         self._compiled: Statements | None = None
+        self._writer: AsyncConnection | None = None
 
     @classmethod
     def sqlite(cls, path: Path | str) -> SqlStorage:
         """Storage in a SQLite file (created, with its folder, when missing)."""
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         return cls(sqlite_url(path))
+
+    @classmethod
+    def at(cls, database: Path | str) -> SqlStorage:
+        """Storage for a `--db` value (see `database_url`)."""
+        return cls(database_url(database))
+
+    @property
+    def dialect(self) -> str:
+        """`sqlite` or `postgresql`."""
+        return make_url(self.url).get_dialect().name
 
     @property
     def engine(self) -> AsyncEngine:
@@ -75,6 +110,10 @@ class SqlStorage:
             event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         self._engine = engine
         async with self._migration_lock(engine), engine.begin() as conn:
+            if engine.dialect.name == "postgresql":
+                # Servers and set-up commands starting together: one creates or upgrades the
+                # schema, the others wait and find it done.
+                await conn.execute(select(func.pg_advisory_xact_lock(MIGRATION_LOCK_KEY)))
             before = await conn.run_sync(migrate.migrate)
             head = migrate.head_revision()
             if before is not None and before != head:
@@ -102,10 +141,29 @@ class SqlStorage:
             lock.release()
 
     async def close(self) -> None:
-        """Dispose of the connection pool."""
+        """Dispose of the connection pool (and give up being the writer)."""
+        if self._writer is not None:
+            await self._writer.close()
+            self._writer = None
         if self._engine is not None:
             await self._engine.dispose()
             self._engine = None
+
+    async def claim_writer(self) -> bool:
+        """Become the one process that writes this PostgreSQL database: a session advisory lock
+        on a connection kept until `close` (the lock goes with the connection, also when the
+        process dies). False when another process holds it. (SQLite: the CLI's file lock.)"""
+        if self.engine.dialect.name != "postgresql":
+            return True
+        if self._writer is None:
+            conn = await self.engine.connect()
+            got = (await conn.execute(select(func.pg_try_advisory_lock(WRITER_LOCK_KEY)))).scalar()
+            await conn.commit()
+            if not got:
+                await conn.close()
+                return False
+            self._writer = conn
+        return True
 
     async def _prune_events(self, conn: AsyncConnection) -> None:
         last = (await conn.execute(select(func.max(schema.events.c.seq)))).scalar()

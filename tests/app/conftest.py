@@ -19,6 +19,8 @@ from routing_client.client import Backoff
 from tests.server.harness import FakeClock, Harness, start_harness, until
 from ui.main_window import MainWindow
 
+UNDO_SECONDS = 0.3
+
 
 class MemoryKeyring(KeyringBackend):
     """A keyring that lives in memory (the machine has no usable one)."""
@@ -53,6 +55,7 @@ class Desk:
         token = await self.harness.token(username)
         window = self.controller.open_window(self.harness.url, username, token)
         window.session.client.backoff = Backoff(first=0.05, cap=0.3)
+        window.view.held.seconds = UNDO_SECONDS  # Close and Release wait this long for Undo
         await until(lambda: window.session.link.status == "online")
         await until(lambda: window.store.presence is not None
                     and window.store.presence.status == "online")  # fmt: skip

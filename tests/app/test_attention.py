@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from sync.store import Store
 from tests.app.conftest import Desk
 from tests.server.harness import until
 from ui.attention import Notifier
+from ui.chime import Chime
 from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.qt
@@ -29,35 +29,45 @@ async def priority_for(desk: Desk, window: MainWindow, rep: str) -> None:
     await desk.harness.inbound(gw, "+15550100", "Urgent, please")
 
 
-async def test_priority_work_notifies_and_repeats_until_claimed(
-    desk: Desk, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A priority conversation is announced with a sound, which repeats until it is claimed."""
-    beeps: list[float] = []
-    monkeypatch.setattr("ui.attention.QApplication.beep", lambda: beeps.append(time.time()))
+class Recorder:
+    """Stands in for QSoundEffect: counts the plays asked of it (there is no audio device)."""
+
+    def __init__(self) -> None:
+        self.plays = 0
+
+    def play(self) -> None:
+        self.plays += 1
+
+
+def record_sound(window: MainWindow) -> Recorder:
+    recorder = Recorder()
+    window.notifier.chime = Chime(window.notifier, player=recorder)
+    return recorder
+
+
+async def test_priority_work_notifies_and_repeats_until_claimed(desk: Desk) -> None:
+    """A priority conversation is announced with the chime, which repeats until it is claimed."""
     ana = await desk.window("ana")
+    sound = record_sound(ana)
     ana.notifier.sound_enabled = True
     await priority_for(desk, ana, "ana")
     await until(lambda: "priority_routed" in [n.kind for n in ana.notifier.shown])
     assert [n.kind for n in ana.notifier.shown] == ["account_rep_assigned", "priority_routed"]
-    assert len(beeps) == 1
-    assert ana.notifier._repeat.isActive()
-    ana.notifier._remind()
-    assert len(beeps) == 2
+    assert sound.plays == 1
+    assert ana.notifier.reminding
+    ana.notifier._repeat.timeout.emit()
+    assert sound.plays == 2
     conv_id = ana.panes["priority"].model.conversation_id(0)
     await ana.session.conversation_command("claim", conv_id)
-    await until(lambda: not ana.notifier._repeat.isActive())
-    ana.notifier._remind()
-    assert len(beeps) == 2
+    await until(lambda: not ana.notifier.reminding)
+    ana.notifier._repeat.timeout.emit()
+    assert sound.plays == 2
 
 
-async def test_sound_can_be_turned_off_in_the_preferences(
-    desk: Desk, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_sound_can_be_turned_off_in_the_preferences(desk: Desk) -> None:
     """Saving the preferences with sound off silences every window; the choice is kept."""
-    beeps: list[int] = []
-    monkeypatch.setattr("ui.attention.QApplication.beep", lambda: beeps.append(1))
     ana = await desk.window("ana")
+    sound = record_sound(ana)
     dialog = desk.controller.show_preferences(ana)
     dialog.sound.setChecked(False)
     dialog.auto_away.setValue(5)
@@ -67,7 +77,7 @@ async def test_sound_can_be_turned_off_in_the_preferences(
     assert ana.auto_away.idle_minutes == 5
     await priority_for(desk, ana, "ana")
     await until(lambda: "priority_routed" in [n.kind for n in ana.notifier.shown])
-    assert beeps == []
+    assert sound.plays == 0
 
 
 async def test_auto_away_and_back_on_input(desk: Desk) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+import qasync
 from PySide6 import __version__ as pyside_version
 
 ITERATIONS = 300_000
@@ -21,7 +22,7 @@ def test_pyside6_is_the_pinned_release() -> None:
 async def test_qasync_loop_survives_hundreds_of_thousands_of_iterations() -> None:
     """Three hundred thousand loop iterations, with futures and call_soon, run to completion."""
     loop = asyncio.get_running_loop()
-    assert type(loop).__module__.startswith("qasync")
+    assert isinstance(loop, qasync.QEventLoop)
     done = 0
     for i in range(ITERATIONS // 3):
         await asyncio.sleep(0)

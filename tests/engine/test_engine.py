@@ -78,7 +78,7 @@ def test_claim_tells_the_others_it_is_gone(engine: Engine, clock: FakeClock) -> 
     (conv, _), _ = run(engine, clock, cmd.inbound, "sms", "+1", None, "hi", "e1", None)
     _, changes = run(engine, clock, cmd.claim, engine.state.users["ana"], conv.id)
     [(removal, gone)] = events(changes, "conversation.removed")
-    assert removal == Removal(conv.id, "claimed")
+    assert removal == Removal(conv.id, "claimed", engine.state.users["ana"].id)
     assert gone == {"ben"}
     [(_, audience)] = events(changes, "conversation.upsert")
     assert audience == {"ana", "sam"}

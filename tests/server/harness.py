@@ -15,9 +15,13 @@ from routing_server import admin, auth
 from routing_server.app import RoutingServer, ServerConfig
 from routing_server.connection import ConnectionLimits
 from routing_server.engine.model import Role
-from routing_server.storage.sql import SqlStorage
+from routing_server.storage.sql import SqlStorage, sqlite_url
 
 PASSWORD = "correct horse battery staple"
+
+# The database the next harness starts on, when a test runs on PostgreSQL (set by the `backend`
+# fixture in tests/server/conftest.py); None means a SQLite file in the test's folder.
+postgres_database: str | None = None
 
 
 class FakeClock:
@@ -32,13 +36,17 @@ class FakeClock:
 
 @dataclass
 class Harness:
-    """A started server, its database path and every client opened through it."""
+    """A started server, its database (`db` is the SQLite file when it runs on SQLite) and
+    every client opened through it."""
 
     server: RoutingServer
     db: Path
+    database_url: str
     config: ServerConfig
     clock: FakeClock | None = None
     clients: list[RpcClient] = field(default_factory=list)
+    # Every client ever opened (`clients` is emptied by a restart), for the protocol check.
+    opened: list[RpcClient] = field(default_factory=list)
     _external: int = 0
 
     async def advance(self, seconds: float) -> None:
@@ -60,7 +68,7 @@ class Harness:
 
     async def start(self) -> None:
         """Start the server again on the same database and port."""
-        self.server = await RoutingServer.start(SqlStorage.sqlite(self.db), self.config)
+        self.server = await RoutingServer.start(SqlStorage(self.database_url), self.config)
 
     async def restart(self) -> None:
         """Stop the server and start it again on the same database and port."""
@@ -112,8 +120,10 @@ class Harness:
         return token
 
     async def open(self) -> RpcClient:
-        """An unauthenticated client."""
-        client = await RpcClient.open(self.url)
+        """An unauthenticated client that checks every result and event against the protocol's
+        models (what does not fit fails the test when the harness closes)."""
+        client = await RpcClient.open(self.url, strict=True)
+        self.opened.append(client)
         self.clients.append(client)
         return client
 
@@ -155,10 +165,12 @@ class Harness:
         return await gateway.call("inbound", fields)
 
     async def close(self) -> None:
-        """Close every client, then the server."""
+        """Close every client, then the server; fail if anything it sent broke the protocol."""
         for client in self.clients:
             await client.close()
         await self.server.close()
+        violations = [v for client in self.opened for v in client.violations]
+        assert not violations, "frames that do not fit the protocol: " + "; ".join(violations)
 
 
 async def start_harness(
@@ -170,11 +182,12 @@ async def start_harness(
 ) -> Harness:
     """Start a server on a fresh database in `tmp_path`, on a free port."""
     db = tmp_path / "server.sqlite3"
+    url = postgres_database or sqlite_url(db)
     server_config = ServerConfig(port=0, limits=limits or ConnectionLimits(), **config)
     if clock is not None:
         server_config.clock = clock
-    server = await RoutingServer.start(SqlStorage.sqlite(db), server_config)
-    return Harness(server, db, server_config, clock)
+    server = await RoutingServer.start(SqlStorage(url), server_config)
+    return Harness(server, db, url, server_config, clock)
 
 
 async def drain(client: RpcClient) -> list[Any]:

@@ -117,6 +117,7 @@ async def test_rep_change_routes_afresh_and_is_in_the_history(timed: Harness) ->
     await t["sam"].request("update_contact", contact_id=contact_id, account_rep_id=t["ben_id"])
     removed = await wait_for_event(t["ana"], "conversation.removed", conversation_id=conv_id)
     assert removed["reason"] == "account_rep_changed"
+    assert removed["assigned_to"] == t["ben_id"]  # the old rep learns who has it now
     data = await wait_for_event(t["ben"], "conversation.upsert", conversation__id=conv_id)
     assert data["conversation"]["state"] == "priority"
     note = await wait_for_event(t["ben"], "notification", kind="account_rep_assigned")

@@ -120,6 +120,7 @@ async def test_only_session_commands_before_authentication(harness: Harness) -> 
         assert err.value.code == "unauthenticated"
 
 
+@pytest.mark.sqlite_only  # it reads the database file's bytes
 async def test_tokens_and_passwords_are_stored_only_as_hashes(harness: Harness) -> None:
     """The database holds an argon2 hash of the password and a SHA-256 of the token, no more."""
     await harness.add_user("ana")
@@ -348,3 +349,21 @@ def test_every_protocol_command_has_exactly_one_handler() -> None:
     from routing_server.dispatcher import ROUTES
 
     assert set(ROUTES) == inbox_protocol.COMMANDS
+
+
+def test_every_handler_returns_its_commands_result_model() -> None:
+    """Results are typed end to end: each handler is annotated to return the model that
+    `inbox_protocol.RESULTS` names for its command (sync sends its own, in the shape of
+    SyncSnapshot or SyncDelta), and every command but sync has a result model."""
+    import typing
+
+    import inbox_protocol
+    import routing_server.handlers  # noqa: F401  (registers the handlers)
+    from routing_server.dispatcher import ROUTES
+
+    assert set(inbox_protocol.RESULTS) == inbox_protocol.COMMANDS - {"sync"}
+    for name, route in ROUTES.items():
+        returned = typing.get_type_hints(route.handler)["return"]
+        models = {a for a in typing.get_args(returned) if a is not type(None)} or {returned}
+        expected = {type(None)} if name == "sync" else {inbox_protocol.RESULTS[name]}
+        assert models == expected, name

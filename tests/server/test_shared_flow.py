@@ -71,7 +71,7 @@ async def test_claim_removes_it_from_everyone_else(harness: Harness) -> None:
     assert claimed["state"] == "claimed"
     assert claimed["assigned_to"] == ana_id
     removed = await wait_for_event(ben, "conversation.removed")
-    assert removed == {"conversation_id": conv_id, "reason": "claimed"}
+    assert removed == {"conversation_id": conv_id, "reason": "claimed", "assigned_to": ana_id}
     seen = (await wait_for_event(sam, "conversation.upsert"))["conversation"]
     assert seen["state"] == "claimed"
     with pytest.raises(RequestFailed) as lost:
