@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
@@ -50,8 +51,10 @@ class ToolsMenus(QObject):
         role = me.role if me else None
         if not role_at_least(role, "supervisor"):
             self.close_all()
-        elif not role_at_least(role, "admin") and "users" in self.open_tools:
-            self.open_tools["users"].close()
+        elif not role_at_least(role, "admin"):
+            users = self.open_tools.pop("users", None)
+            if users is not None and shiboken6.isValid(users):
+                users.close()
 
     def open_contacts(self) -> ContactsWindow:
         """Open (or raise) the contacts window."""
@@ -69,7 +72,7 @@ class ToolsMenus(QObject):
     def _refresh_contacts(self) -> None:
         """An import changed contacts: an open contacts window searches again."""
         contacts = self.open_tools.get("contacts")
-        if isinstance(contacts, ContactsWindow) and contacts.isVisible():
+        if isinstance(contacts, ContactsWindow) and shiboken6.isValid(contacts):
             contacts.model.refresh()
 
     def open_users(self) -> UsersWindow:
@@ -78,7 +81,7 @@ class ToolsMenus(QObject):
 
     def _open(self, key: str, make: Callable[[], W]) -> W:
         existing = self.open_tools.get(key)
-        if existing is not None and existing.isVisible():
+        if existing is not None and shiboken6.isValid(existing) and existing.isVisible():
             existing.raise_()
             existing.activateWindow()
             return existing  # type: ignore[return-value]
@@ -91,4 +94,7 @@ class ToolsMenus(QObject):
     def close_all(self) -> None:
         """Close every tool (the window is closing, or the role no longer allows them)."""
         for tool in list(self.open_tools.values()):
-            tool.close()
+            # A tool deleted already (it closed itself) is only forgotten.
+            if shiboken6.isValid(tool) and tool.isVisible():
+                tool.close()
+        self.open_tools.clear()
