@@ -124,6 +124,7 @@ class ImportDialog(QDialog):
         self.skip_errors.toggled.connect(self._update_buttons)
         self.apply_button = QPushButton("Apply", self)
         self.apply_button.setDefault(True)
+        self.apply_button.setObjectName("primaryButton")
         self.apply_button.clicked.connect(self.apply)
         self.close_button = QPushButton("Close", self)
         self.close_button.clicked.connect(self.close)
