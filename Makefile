@@ -21,7 +21,9 @@ bundle: install
 screenshots: install
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py docs/screenshots
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots_admin.py docs/screenshots
-	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/admin_screenshots.py docs/screenshots
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots_contacts.py docs/screenshots
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/team_load_screenshots.py docs/screenshots
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/toast_screenshots.py docs/screenshots
 
 test: install check unit
 

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, model_serializer
 
-from inbox_protocol.common import Channel, ConversationState, PresenceStatus
+from inbox_protocol.common import PresenceStatus
 from inbox_protocol.frames import Event, Notification
 from inbox_protocol.objects import (
     Contact,
@@ -148,45 +148,6 @@ class ContactWithHistory(ResultModel):
     history: list[HistoryEntry]
 
 
-class Upload(BaseModel):
-    """An upload in progress: characters received so far and their size in UTF-8 bytes."""
-
-    upload_id: str
-    received: int
-    bytes: int
-
-
-class UploadResult(ResultModel):
-    """`import_upload`: the upload after this chunk."""
-
-    upload: Upload
-
-
-class PreviewConversation(BaseModel):
-    """What a rep change would do to one open conversation the caller may see."""
-
-    conversation_id: str
-    channel: Channel
-    state: ConversationState
-    assigned_to: str | None
-    effect: str
-
-
-class RepChangePreview(BaseModel):
-    """What a rep change would do: visible conversations one by one, private ones as counts."""
-
-    changes_routing: bool
-    conversations: list[PreviewConversation]
-    private: dict[str, int]
-    hidden: int
-
-
-class RepChangePreviewResult(ResultModel):
-    """`preview_rep_change` (changes nothing)."""
-
-    preview: RepChangePreview
-
-
 class ImportRow(BaseModel):
     """One CSV line's outcome; `contact_id` and `error` only when there is one."""
 
@@ -249,6 +210,45 @@ class MovedOnResult(ResultModel):
 
     user_id: str
     moved: int
+
+
+class UploadInfo(BaseModel):
+    """How much of an upload the server holds."""
+
+    upload_id: str
+    received: int
+    bytes: int
+
+
+class UploadResult(ResultModel):
+    """`import_upload`: the upload, after this chunk."""
+
+    upload: UploadInfo
+
+
+class RepChangeConversation(BaseModel):
+    """One open conversation the caller may see, and what a rep change does to it."""
+
+    conversation_id: str
+    channel: str
+    state: str
+    assigned_to: str | None
+    effect: Literal["stays_with_owner", "stays_shared"]
+
+
+class RepChangePreview(BaseModel):
+    """What a rep change would do: seen conversations listed, private ones only counted."""
+
+    changes_routing: bool
+    conversations: list[RepChangeConversation]
+    private: dict[str, int]
+    hidden: int
+
+
+class RepChangePreviewResult(ResultModel):
+    """`preview_rep_change`."""
+
+    preview: RepChangePreview
 
 
 # The result model of every command, by command name.

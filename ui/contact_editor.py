@@ -116,6 +116,7 @@ class ContactEditor(QWidget):
         self.general_error = FieldError(self)
         self.save_button = QPushButton("Create contact", self)
         self.save_button.setDefault(True)
+        self.save_button.setObjectName("primaryButton")
         self.save_button.clicked.connect(self.save_requested)
         self.revert_button = QPushButton("Revert", self)
         self.revert_button.clicked.connect(self.revert)

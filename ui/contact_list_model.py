@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 
 from inbox_protocol import Contact
 from sync.session import SyncSession
+from ui.tasks import TaskOwner
 
 PAGE = 50
 DEBOUNCE_MS = 250
@@ -36,9 +37,12 @@ class ContactListModel(QAbstractListModel):
     loaded = Signal()
     failed = Signal(str)
 
-    def __init__(self, session: SyncSession, parent: QObject | None = None) -> None:
+    def __init__(
+        self, session: SyncSession, tasks: TaskOwner, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.session = session
+        self.tasks = tasks
         self.query = ""
         self.contacts: list[Contact] = []
         self.next_cursor: str | None = None
@@ -116,7 +120,7 @@ class ContactListModel(QAbstractListModel):
         if self._task is not None and cursor is None:
             self._task.cancel()
         self.loading = True
-        self._task = asyncio.ensure_future(self._load(self._generation, self.query, cursor))
+        self._task = self.tasks.spawn(self._load(self._generation, self.query, cursor))
 
     async def _load(self, generation: int, query: str, cursor: str | None) -> None:
         fields: dict[str, Any] = {"limit": PAGE}

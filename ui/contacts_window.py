@@ -6,10 +6,10 @@ open conversations, the window says what will happen to each and waits for a yes
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from inbox_protocol import Contact
 from routing_client.rpc import RequestFailed
@@ -33,6 +32,7 @@ from ui.contact_editor import ContactEditor
 from ui.contact_list_delegate import ContactRowDelegate
 from ui.contact_list_model import ContactListModel, ContactRole
 from ui.rep_change_text import affects_anything, rep_change_lines
+from ui.tasks import TaskOwner, owned
 
 MIN_SIZE = (720, 480)
 
@@ -44,12 +44,13 @@ class ContactsWindow(QWidget):
 
     def __init__(self, session: SyncSession, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle("Contacts — Agent Inbox")
         self.session = session
+        # Every search, load and save is a task of this window, ended when it closes.
+        self.tasks = TaskOwner()
         self.resize(980, 640)
         self.setMinimumSize(*MIN_SIZE)
-        self.model = ContactListModel(session, self)
+        self.model = ContactListModel(session, self.tasks, self)
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Search contacts")
         self.search.setToolTip("Name, phone number or e-mail address (Ctrl+F)")
@@ -70,7 +71,6 @@ class ContactsWindow(QWidget):
         self.editor = ContactEditor(session, self)
         self.editor.save_requested.connect(self.save)
         self.warning: QMessageBox | None = None
-        self._tasks: set[asyncio.Task[Any]] = set()
         self.model.loaded.connect(self._show_state)
         self.model.failed.connect(self._search_failed)
         self.model.modelReset.connect(self._show_state)
@@ -149,7 +149,7 @@ class ContactsWindow(QWidget):
 
     # -- saving -------------------------------------------------------------------------------
 
-    @asyncSlot()
+    @owned
     async def save(self) -> None:
         """Create or update the contact in the form (asking first before a rep change that
         touches open conversations)."""
@@ -223,9 +223,7 @@ class ContactsWindow(QWidget):
         return True
 
     def _spawn(self, coro: Any) -> None:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self.tasks.spawn(coro)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop searching and loading; the window goes with its tasks."""
@@ -233,7 +231,9 @@ class ContactsWindow(QWidget):
             self._unobserve()
         self.editor.detach()
         self.model.stop()
-        for task in list(self._tasks):
-            task.cancel()
+        if self.warning is not None and shiboken6.isValid(self.warning):
+            self.warning.close()
+        # Deleted once every task has finished: none may run on against a deleted widget.
+        self.tasks.close_then(self.deleteLater)
         self.closed.emit()
         super().closeEvent(event)

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -25,12 +24,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from routing_client.rpc import RequestFailed
 from sync.csv_upload import INLINE_CHARS, import_csv
 from sync.session import SyncSession
 from ui.import_preview_model import ErrorRole, ImportPreviewModel, row_labels
+from ui.tasks import TaskOwner, owned
 
 MAX_BYTES = 5 * 1024 * 1024
 MIN_SIZE = (640, 440)
@@ -69,9 +68,13 @@ class ImportDialog(QDialog):
 
     def __init__(self, session: SyncSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle("Import contacts — Agent Inbox")
         self.session = session
+        # Reading, uploading and importing are tasks of this dialog, ended when it closes.
+        self.tasks = TaskOwner()
+        # Closed however (Close, Escape, the window manager): what is in flight stops (an apply
+        # already sent still completes on the server) and the dialog goes once it has.
+        self.finished.connect(lambda _result: self.tasks.close_then(self.deleteLater))
         self.resize(820, 560)
         self.setMinimumSize(*MIN_SIZE)
         self.path: Path | None = None
@@ -81,7 +84,6 @@ class ImportDialog(QDialog):
         self.labels: dict[int, str] = {}
         self.applied = False
         self.busy = False
-        self._tasks: set[asyncio.Task[Any]] = set()
 
         self.choose_button = QPushButton("Choose CSV file…", self)
         self.choose_button.clicked.connect(self.choose_file)
@@ -122,6 +124,7 @@ class ImportDialog(QDialog):
         self.skip_errors.toggled.connect(self._update_buttons)
         self.apply_button = QPushButton("Apply", self)
         self.apply_button.setDefault(True)
+        self.apply_button.setObjectName("primaryButton")
         self.apply_button.clicked.connect(self.apply)
         self.close_button = QPushButton("Close", self)
         self.close_button.clicked.connect(self.close)
@@ -200,7 +203,7 @@ class ImportDialog(QDialog):
 
     # -- applying -----------------------------------------------------------------------------
 
-    @asyncSlot()
+    @owned
     async def apply(self) -> None:
         """Apply the previewed file (the Apply button)."""
         await self.apply_now()
@@ -309,12 +312,4 @@ class ImportDialog(QDialog):
         self.summary.style().polish(self.summary)
 
     def _spawn(self, coro: Any) -> None:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        """Stop what is in flight (an apply already sent still completes on the server)."""
-        for task in list(self._tasks):
-            task.cancel()
-        super().closeEvent(event)
+        self.tasks.spawn(coro)

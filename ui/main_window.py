@@ -83,6 +83,8 @@ class MainWindow(QMainWindow):
         self.admin_screens = AdminScreens(session, self)
         self.menus.routing_settings_requested.connect(self.admin_screens.open_routing_settings)
         self.menus.groups_requested.connect(self.admin_screens.open_groups)
+        # Team > Contacts…, Team > Import contacts…, Admin > Users… (shown by role, like the rest).
+        self.tools = ToolsMenus(self.menus, session, self)
 
         self.banner = ConnectionBanner(session, self)
         self.panes = {
@@ -135,8 +137,6 @@ class MainWindow(QMainWindow):
         layout.addWidget(split, 1)
         self.setCentralWidget(central)
 
-        # Team and Admin menus, by role (the server enforces the same).
-        self.tools = ToolsMenus(self, session, self.menus.team, self.menus.admin)
         self.notifier = Notifier(session, icon, self)
         self.auto_away = AutoAway(session, self)
         self.toasts = WindowToasts(self, session, self.notifier, self.view, self.panes,

@@ -1,7 +1,8 @@
-"""The window's Team and Admin menus: the supervisor's and admin's tools, shown by role.
+"""Team > Contacts…, Team > Import contacts… and Admin > Users…: the contact and user tools.
 
-Each tool opens once per window (opening it again raises it) and closes with the window. Other
-tools add their actions to `team_menu` or `admin_menu`.
+Their actions go into the window's Team and Admin menus (`WindowMenus` shows those by role).
+Each tool opens once per window (opening it again raises it) and closes with the window, or
+when a new snapshot says the user's role no longer allows it.
 """
 
 from __future__ import annotations
@@ -9,54 +10,51 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
+from PySide6.QtWidgets import QWidget
 
 from sync.session import SyncSession
 from sync.store import Change
 from ui.contacts_window import ContactsWindow
 from ui.import_dialog import ImportDialog
+from ui.menus import WindowMenus, role_at_least
 from ui.users_window import UsersWindow
 
-STAFF = frozenset({"supervisor", "admin"})
 W = TypeVar("W", bound=QWidget)
 
 
 class ToolsMenus(QObject):
-    """Team > Contacts…, Team > Import contacts…, Admin > Users…."""
+    """The contact and user tools of one window."""
 
-    def __init__(
-        self, window: QMainWindow, session: SyncSession, team_menu: QMenu, admin_menu: QMenu
-    ) -> None:
-        """Add the tools to the window's Team and Admin menus (see ui/menus.py)."""
+    def __init__(self, menus: WindowMenus, session: SyncSession, window: QWidget) -> None:
         super().__init__(window)
         self.window = window
         self.session = session
         self.open_tools: dict[str, QWidget] = {}
-        self.team_menu = team_menu
+        self.team_menu = menus.team
+        self.admin_menu = menus.admin
         self.contacts_action = self.team_menu.addAction("&Contacts…")
         self.contacts_action.setShortcut("Ctrl+Shift+K")
         self.contacts_action.triggered.connect(self.open_contacts)
         self.import_action = self.team_menu.addAction("&Import contacts…")
         self.import_action.triggered.connect(self.open_import)
-        self.admin_menu = admin_menu
+        self.admin_menu.addSeparator()
         self.users_action = self.admin_menu.addAction("&Users…")
         self.users_action.triggered.connect(self.open_users)
-        self.show_for_role()
         session.store.observe(self._on_change)
 
     def _on_change(self, change: Change) -> None:
-        if change.kind == "reset":
-            self.show_for_role()
-
-    def show_for_role(self) -> None:
-        """Supervisors and admins see Team; admins see Admin; agents see neither."""
+        if change.kind != "reset":
+            return
         me = self.session.store.me
         role = me.role if me else None
-        self.team_menu.menuAction().setVisible(role in STAFF)
-        self.admin_menu.menuAction().setVisible(role == "admin")
-        if role not in STAFF:
+        if not role_at_least(role, "supervisor"):
             self.close_all()
+        elif not role_at_least(role, "admin"):
+            users = self.open_tools.pop("users", None)
+            if users is not None and shiboken6.isValid(users):
+                users.close()
 
     def open_contacts(self) -> ContactsWindow:
         """Open (or raise) the contacts window."""
@@ -74,7 +72,7 @@ class ToolsMenus(QObject):
     def _refresh_contacts(self) -> None:
         """An import changed contacts: an open contacts window searches again."""
         contacts = self.open_tools.get("contacts")
-        if isinstance(contacts, ContactsWindow) and contacts.isVisible():
+        if isinstance(contacts, ContactsWindow) and shiboken6.isValid(contacts):
             contacts.model.refresh()
 
     def open_users(self) -> UsersWindow:
@@ -83,7 +81,7 @@ class ToolsMenus(QObject):
 
     def _open(self, key: str, make: Callable[[], W]) -> W:
         existing = self.open_tools.get(key)
-        if existing is not None and existing.isVisible():
+        if existing is not None and shiboken6.isValid(existing) and existing.isVisible():
             existing.raise_()
             existing.activateWindow()
             return existing  # type: ignore[return-value]
@@ -96,4 +94,7 @@ class ToolsMenus(QObject):
     def close_all(self) -> None:
         """Close every tool (the window is closing, or the role no longer allows them)."""
         for tool in list(self.open_tools.values()):
-            tool.close()
+            # A tool deleted already (it closed itself) is only forgotten.
+            if shiboken6.isValid(tool) and tool.isVisible():
+                tool.close()
+        self.open_tools.clear()

@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from routing_client.rpc import RequestFailed
 from sync.session import SyncSession
 from ui.contact_editor import FieldError
+from ui.tasks import TaskOwner, owned
 
 ROLES = (("agent", "Agent"), ("supervisor", "Supervisor"), ("admin", "Admin"))
 USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{1,200}$")
@@ -47,9 +47,11 @@ class _FormDialog(QDialog):
         self, session: SyncSession, title: str, ok_text: str, parent: QWidget | None
     ) -> None:
         super().__init__(parent)
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle(title)
         self.session = session
+        # The request is a task of this dialog, ended (and the dialog deleted) when it closes.
+        self.tasks = TaskOwner()
+        self.finished.connect(lambda _result: self.tasks.close_then(self.deleteLater))
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.errors: dict[str, FieldError] = {}
@@ -88,7 +90,7 @@ class _FormDialog(QDialog):
         for label in [*self.errors.values(), self.general]:
             label.show_message("")
 
-    @asyncSlot()
+    @owned
     async def submit(self) -> None:
         """OK: send, and close once the server took it."""
         await self.submit_now()

@@ -3,9 +3,9 @@ resetting passwords. Admins only (the server refuses the rest)."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, TypeVar
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from sync.session import SyncSession
+from ui.tasks import TaskOwner
 from ui.user_dialog import PasswordDialog, UserDialog, error_text
 
 D = TypeVar("D", UserDialog, PasswordDialog)
@@ -36,16 +37,16 @@ class UsersWindow(QWidget):
 
     def __init__(self, session: SyncSession, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle("Users — Agent Inbox")
         self.session = session
+        # Loading and changing users are tasks of this window, ended when it closes.
+        self.tasks = TaskOwner()
         self.resize(900, 520)
         self.setMinimumSize(*MIN_SIZE)
         self.users: list[dict[str, Any]] = []
         self.teams: list[dict[str, Any]] = []
         self.dialog: UserDialog | PasswordDialog | None = None
         self.confirm: QMessageBox | None = None
-        self._tasks: set[asyncio.Task[Any]] = set()
         self.table = QTableWidget(0, len(HEADERS), self)
         self.table.setHorizontalHeaderLabels(HEADERS)
         self.table.setAccessibleName("Users")
@@ -203,13 +204,13 @@ class UsersWindow(QWidget):
         return True
 
     def _spawn(self, coro: Any) -> None:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self.tasks.spawn(coro)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Stop loading; the window goes with its tasks."""
-        for task in list(self._tasks):
-            task.cancel()
+        """Stop loading and close any open dialog; deleted once its tasks have finished."""
+        for child in (self.dialog, self.confirm):
+            if child is not None and shiboken6.isValid(child) and child.isVisible():
+                child.close()
+        self.tasks.close_then(self.deleteLater)
         self.closed.emit()
         super().closeEvent(event)

@@ -1,7 +1,7 @@
 """Screenshots of the contacts window, the import preview and the users window (offscreen),
 light and dark, at the default and the minimum size, against the demo server.
 
-Run: QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/admin_screenshots.py docs/screenshots
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots_contacts.py docs/screenshots
 """
 
 from __future__ import annotations
