@@ -93,6 +93,7 @@ async def test_a_reassignment_from_the_panel_is_offered_and_accepted_in_the_memb
     await until(lambda: t["contact"]["id"] in ben.offers.cards)
     card = ben.offers.cards[t["contact"]["id"]]
     assert not ben.offers.isHidden()
+    assert ben.toast.isHidden()  # the card says it: no toast repeating it
     assert card.title.text() == "Become Maria Garcia's account rep?"
     first = card.countdown.text()
     assert first.startswith("Offer ends in 9:5") or first == "Offer ends in 10:00"
