@@ -12,17 +12,13 @@ from inbox_protocol.common import (
     PresenceStatus,
     Role,
 )
-
-
-class Request(BaseModel):
-    """Base of every client request: strict types, no unknown fields."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    id: int = Field(ge=1)
-
-
-IdField = Annotated[str, Field(min_length=1, max_length=100)]
+from inbox_protocol.request_base import Email, IdField, Name, Phone, Request
+from inbox_protocol.requests_admin import (
+    CreateUser,
+    ImportUpload,
+    PreviewRepChange,
+    SetPassword,
+)
 
 
 class Login(Request):
@@ -175,11 +171,6 @@ class GetContact(Request):
     contact_id: IdField
 
 
-Phone = Annotated[str, Field(min_length=3, max_length=32, pattern=r"^\+?[0-9][0-9 ().-]{1,30}$")]
-Email = Annotated[str, Field(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
-
-
 class CreateContact(Request):
     """A new contact (supervisors)."""
 
@@ -204,10 +195,11 @@ class UpdateContact(Request):
 
 
 class ImportContacts(Request):
-    """A bulk contact update from CSV (supervisors)."""
+    """A bulk contact update from CSV (supervisors): the file inline, or an upload's id."""
 
     type: Literal["import_contacts"]
-    csv: str
+    csv: str | None = None
+    upload_id: IdField | None = None
     dry_run: bool
     skip_errors: bool = False
 
@@ -230,6 +222,7 @@ class UpdateSettings(Request):
     presence_grace_seconds: Annotated[int, Field(ge=0, le=600)] | None = None
     channels: dict[Channel, ChannelSettingsPatch] | None = None
     phone_region: Annotated[str, Field(min_length=2, max_length=2)] | None = None
+    silent_after_minutes: Annotated[int, Field(ge=1, le=240)] | None = None
 
 
 class UpdateTeam(Request):
@@ -242,10 +235,12 @@ class UpdateTeam(Request):
 
 
 class UpdateUser(Request):
-    """Change a user's role, teams, capacity or disabled flag (admins)."""
+    """Change a user's name, e-mail, role, teams, capacity or disabled flag (admins)."""
 
     type: Literal["update_user"]
     user_id: IdField
+    display_name: Name | None = None
+    email: Email | None = None
     role: Role | None = None
     team_ids: Annotated[list[IdField], Field(max_length=100)] | None = None
     max_open: Annotated[int, Field(ge=1, le=1000)] | None = None
@@ -321,6 +316,21 @@ class SubscribeTeamLoad(Request):
     team_id: IdField
 
 
+class SetAgentPresence(Request):
+    """Set a team member's presence to away or offline (their team's supervisors, admins)."""
+
+    type: Literal["set_agent_presence"]
+    user_id: IdField
+    status: Literal["away", "offline"]
+
+
+class MovePriorityOn(Request):
+    """Hand an agent's pending priority work to normal routing now (supervisors, admins)."""
+
+    type: Literal["move_priority_on"]
+    user_id: IdField
+
+
 AnyRequest = Annotated[
     Login
     | Auth
@@ -355,7 +365,13 @@ AnyRequest = Annotated[
     | AcceptReassignment
     | DeclineReassignment
     | ListOffers
-    | SubscribeTeamLoad,
+    | SubscribeTeamLoad
+    | SetAgentPresence
+    | MovePriorityOn
+    | CreateUser
+    | SetPassword
+    | ImportUpload
+    | PreviewRepChange,
     Field(discriminator="type"),
 ]
 REQUEST_ADAPTER: TypeAdapter[AnyRequest] = TypeAdapter(AnyRequest)

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, model_serializer
 
-from inbox_protocol.common import PresenceStatus
+from inbox_protocol.common import Channel, ConversationState, PresenceStatus
 from inbox_protocol.frames import Event, Notification
 from inbox_protocol.objects import (
     Contact,
@@ -18,6 +18,7 @@ from inbox_protocol.objects import (
     Group,
     HistoryEntry,
     Message,
+    Presence,
     Settings,
     Snapshot,
     Team,
@@ -147,6 +148,45 @@ class ContactWithHistory(ResultModel):
     history: list[HistoryEntry]
 
 
+class Upload(BaseModel):
+    """An upload in progress: characters received so far and their size in UTF-8 bytes."""
+
+    upload_id: str
+    received: int
+    bytes: int
+
+
+class UploadResult(ResultModel):
+    """`import_upload`: the upload after this chunk."""
+
+    upload: Upload
+
+
+class PreviewConversation(BaseModel):
+    """What a rep change would do to one open conversation the caller may see."""
+
+    conversation_id: str
+    channel: Channel
+    state: ConversationState
+    assigned_to: str | None
+    effect: str
+
+
+class RepChangePreview(BaseModel):
+    """What a rep change would do: visible conversations one by one, private ones as counts."""
+
+    changes_routing: bool
+    conversations: list[PreviewConversation]
+    private: dict[str, int]
+    hidden: int
+
+
+class RepChangePreviewResult(ResultModel):
+    """`preview_rep_change` (changes nothing)."""
+
+    preview: RepChangePreview
+
+
 class ImportRow(BaseModel):
     """One CSV line's outcome; `contact_id` and `error` only when there is one."""
 
@@ -197,6 +237,20 @@ class TeamLoadResult(ResultModel):
     team_load: TeamLoad
 
 
+class AgentPresenceResult(ResultModel):
+    """`set_agent_presence`: the teammate's presence as the server now sees it."""
+
+    user_id: str
+    presence: Presence
+
+
+class MovedOnResult(ResultModel):
+    """`move_priority_on`: how many of the teammate's pending conversations were moved on."""
+
+    user_id: str
+    moved: int
+
+
 # The result model of every command, by command name.
 RESULTS: dict[str, type[BaseModel]] = {
     "login": LoginResult,
@@ -232,6 +286,12 @@ RESULTS: dict[str, type[BaseModel]] = {
     "decline_reassignment": ContactResult,
     "subscribe_team_load": TeamLoadResult,
     "list_offers": OffersResult,
+    "create_user": UserResult,
+    "set_password": Empty,
+    "import_upload": UploadResult,
+    "preview_rep_change": RepChangePreviewResult,
+    "set_agent_presence": AgentPresenceResult,
+    "move_priority_on": MovedOnResult,
 }
 
 

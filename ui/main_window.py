@@ -27,7 +27,9 @@ from ui.menus import WindowMenus
 from ui.offers import OfferBar
 from ui.side_panels import ConnectionBanner, ContactPanel, PresenceToggle
 from ui.tasks import TaskOwner, owned
+from ui.team_load_panel import install_team_load
 from ui.toast import Toast
+from ui.tools_menu import ToolsMenus
 
 MINIMUM_SIZE = QSize(900, 600)
 
@@ -62,6 +64,7 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         toolbar.addWidget(QLabel(" Presence: ", self))
         toolbar.addWidget(self.presence)
+        toolbar.addWidget(self.presence.note)
         toolbar.addSeparator()
         toolbar.addWidget(self.who)
         toolbar.addSeparator()
@@ -132,6 +135,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(split, 1)
         self.setCentralWidget(central)
 
+        # Team and Admin menus, by role (the server enforces the same).
+        self.tools = ToolsMenus(self, session, self.menus.team, self.menus.admin)
         self.notifier = Notifier(session, icon, self)
         self.auto_away = AutoAway(session, self)
         self.toast = Toast(self)
@@ -145,6 +150,8 @@ class MainWindow(QMainWindow):
         self._shortcuts()
         self.store.observe(self._on_change)
         self.menus.show_role(self.store.me.role if self.store.me else None)
+        # Supervisors and admins get the Team load dock and "View > Team load"; agents never.
+        install_team_load(self, session)
         self._update_counts()
 
     def _shortcuts(self) -> None:
@@ -273,6 +280,7 @@ class MainWindow(QMainWindow):
         if self.tasks.closed:
             super().closeEvent(event)
             return
+        self.tools.close_all()
         self.session.detach_observers()
         # Held Close/Release commands are sent before the session stops (the agent meant them).
         self.retired = self.tasks.close_then(self._retire, last=self.view.held.send_all_now())
