@@ -20,7 +20,6 @@ from desktop_app.credentials import CredentialStore
 from desktop_app.demo import DemoServer, start_demo
 from desktop_app.preferences import Preferences
 from desktop_app.theme import app_icon, apply_theme
-from inbox_protocol import Contact
 from ui.main_window import MainWindow
 
 
@@ -79,26 +78,49 @@ async def shoot(out: Path) -> None:
 
 
 async def _offer(out: Path, theme: str, windows: dict[str, MainWindow], group_id: str) -> None:
-    """The reassign dialog in the admin's window, then the offer card in Ben's."""
-    from ui.reassign_dialog import ReassignDialog
-
-    root, ben = windows["root"], windows["ben"]
-    found = await root.session.request("search_contacts", limit=20)
-    contact = next(c for c in found["contacts"] if c["reassignment"] is None)
-    dialog = ReassignDialog(root.session, Contact.model_validate(contact), root)
-    dialog.show()
+    """Reassign a shared conversation's contact from the admin's contact panel (the dialog and
+    the panel photographed), then the offer card in a member's window."""
+    root = windows["root"]
+    shared = root.panes["shared"]
+    await until(lambda: shared.row_count() > 0, timeout=90)
+    root.resize(1200, 720)
+    root.tabs.setCurrentIndex(1)
+    strip = root.contact.reassign
+    for row in range(shared.row_count()):
+        shared.pick_row(row)
+        await until(lambda: _shown_contact(root) is not None)
+        if strip.contact is not None and strip.contact.reassignment is None:
+            break
+    dialog = strip.open_dialog()
+    assert dialog is not None
     await until(lambda: dialog.next_button.isEnabled())
+    await asyncio.sleep(0.3)
+    dialog.grab().save(str(out / f"reassign-choose-{theme}.png"))
     dialog.next_button.click()
     await asyncio.sleep(0.3)
     dialog.grab().save(str(out / f"reassign-{theme}.png"))
     assert await dialog.start()
-    await until(lambda: bool(ben.offers.cards) or bool(windows["ana"].offers.cards))
-    holder = ben if ben.offers.cards else windows["ana"]
+    await until(lambda: not strip.in_progress.isHidden())
+    await asyncio.sleep(1.0)
+    root.grab().save(str(out / f"reassign-panel-{theme}.png"))
+    members = [windows["ben"], windows["ana"]]
+    await until(lambda: any(w.offers.cards for w in members))
+    holder = next(w for w in members if w.offers.cards)
     holder.resize(1200, 720)
     await asyncio.sleep(1.5)
     await both_sizes(holder, out, "offer", theme)
+    # Accepting ends the reassignment at once (a decline would leave the others' offers open).
     for card in list(holder.offers.cards.values()):
-        await card.answer(False)
+        await card.answer(True)
+
+
+def _shown_contact(window: MainWindow) -> str | None:
+    """The contact of the open conversation, once the contact panel shows it."""
+    conv = window.store.conversations.get(window.view.conversation_id or "")
+    strip = window.contact.reassign
+    if conv is None or strip.contact is None or strip.contact.id != conv.contact.id:
+        return None
+    return conv.contact.id
 
 
 async def _make_group(groups: object, windows: dict[str, MainWindow]) -> None:

@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 ALERT_KINDS = frozenset({"priority_routed", "reassignment_offer", "transferred_to_you",
                          "account_rep_assigned", "reply_failed"})  # fmt: skip
 SOUND_KINDS = frozenset({"priority_routed", "reassignment_offer"})
+# Kinds the window shows as a card of their own (ui/offers.py): no toast repeating it.
+CARD_KINDS = frozenset({"reassignment_offer"})
 REPEAT_SECONDS = 30
 
 
@@ -99,8 +101,9 @@ class Notifier(QObject):
 
     def _alert(self, note: Notification) -> None:
         self.shown.append(note)
-        self.toast.emit(f"{note.title}: {note.body}" if note.body else note.title,
-                        note.conversation_id or "")  # fmt: skip
+        if note.kind not in CARD_KINDS:
+            self.toast.emit(f"{note.title}: {note.body}" if note.body else note.title,
+                            note.conversation_id or "")  # fmt: skip
         if self.do_not_disturb:
             return
         if self.tray is not None:

@@ -31,6 +31,7 @@ from sync.store import Change
 from ui.contact_editor import ContactEditor
 from ui.contact_list_delegate import ContactRowDelegate
 from ui.contact_list_model import ContactListModel, ContactRole
+from ui.reassign_dialog import ReassignButton
 from ui.rep_change_text import affects_anything, rep_change_lines
 from ui.tasks import TaskOwner, owned
 
@@ -70,6 +71,8 @@ class ContactsWindow(QWidget):
         self.new_button.clicked.connect(self.new_contact)
         self.editor = ContactEditor(session, self)
         self.editor.save_requested.connect(self.save)
+        self.reassign_button = ReassignButton(session, self)
+        self.editor.add_action(self.reassign_button)
         self.warning: QMessageBox | None = None
         self.model.loaded.connect(self._show_state)
         self.model.failed.connect(self._search_failed)
@@ -136,6 +139,7 @@ class ContactsWindow(QWidget):
         """An empty form for a new contact."""
         self.list.clearSelection()
         self.editor.show_contact(None)
+        self.reassign_button.follow(None)
         self.editor.name.setFocus()
 
     async def open_contact(self, contact_id: str) -> None:
@@ -145,7 +149,9 @@ class ContactsWindow(QWidget):
         except Exception as exc:
             self.editor.show_error(getattr(exc, "message", None) or str(exc) or "not connected")
             return
-        self.editor.show_contact(Contact.model_validate(result["contact"]), result["history"])
+        contact = Contact.model_validate(result["contact"])
+        self.editor.show_contact(contact, result["history"])
+        self.reassign_button.follow(contact)
 
     # -- saving -------------------------------------------------------------------------------
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QObject
 
 from routing_client.client import NotConnected
 from routing_client.rpc import RequestFailed
 from sync.store import Change, Store
+from ui.tasks import TaskOwner
 
 NOT_CONNECTED = "Not connected to the server. Try again once the connection is back."
 
@@ -28,25 +29,19 @@ def error_text(exc: BaseException) -> str:
     return f"Something went wrong: {exc}"
 
 
-class OwnedTasks:
-    """Coroutines that belong to a widget: cancelled when it is destroyed, so none outlives it
-    and touches deleted widgets."""
+class OwnedTasks(TaskOwner):
+    """The tasks of a widget that can go before its window (a dialog, an offer card): cancelled
+    when that widget is destroyed, so that none touches it afterwards; failures are logged as
+    for every window task (ui/tasks.py)."""
 
     def __init__(self, owner: QObject) -> None:
-        self._tasks: set[asyncio.Task[Any]] = set()
-        owner.destroyed.connect(self.cancel)
+        super().__init__()
+        owner.destroyed.connect(lambda *_: self.cancel())
 
-    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
-        """Run `coro` in the background; returns its task (tests await it)."""
-        task: asyncio.Task[Any] = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
-
-    def cancel(self) -> None:
-        """Cancel every task still running."""
-        for task in list(self._tasks):
-            task.cancel()
+    def spawn(self, work: Coroutine[Any, Any, object]) -> asyncio.Task[None] | None:
+        """Run `work` in the background; what it returns (a save's success, say) is for
+        callers that await it directly, and the owner ignores it."""
+        return super().spawn(cast("Coroutine[Any, Any, None]", work))
 
 
 class StoreWatch:

@@ -258,3 +258,33 @@ class ReassignStrip(QWidget):
 
     def _started(self, raw: dict[str, object]) -> None:
         self.show_contact(Contact.model_validate(raw))
+
+
+class ReassignButton(QPushButton):
+    """ "Reassign via group…" for a contact form (the contacts window): opens the dialog for the
+    contact it follows, and is disabled while a group is already choosing that contact's rep."""
+
+    def __init__(self, session: SyncSession, parent: QWidget | None = None) -> None:
+        super().__init__("Reassign via group…", parent)
+        self.setAccessibleName("Reassign via group")
+        self.session = session
+        self.contact: Contact | None = None
+        self.dialog: ReassignDialog | None = None
+        self.clicked.connect(self.open_dialog)
+        self.follow(None)
+
+    def follow(self, contact: Contact | None) -> None:
+        """The contact the form shows now (None: none, or a new one)."""
+        self.contact = contact
+        busy = contact is not None and contact.reassignment is not None
+        self.setEnabled(contact is not None and not busy)
+        self.setToolTip("A group is already choosing this contact's rep." if busy else
+                        "Let a reassignment group choose a new account rep.")  # fmt: skip
+
+    def open_dialog(self) -> ReassignDialog | None:
+        """Open the dialog for the followed contact."""
+        if self.contact is None:
+            return None
+        self.dialog = open_reassign_dialog(self.session, self.contact, self.window())
+        self.dialog.started.connect(lambda raw: self.follow(Contact.model_validate(raw)))
+        return self.dialog

@@ -21,7 +21,6 @@ from routing_client.client import LinkState
 from sync.session import SyncSession
 from sync.store import Change
 from ui.avatars import presence_dot
-from ui.dialog_support import OwnedTasks
 from ui.reassign_dialog import ReassignStrip
 from ui.tasks import owned, owner_of
 from ui.timeline_text import clock
@@ -162,7 +161,6 @@ class ContactPanel(QWidget):
         form.addRow("Account rep", self.rep)
         form.addRow("Priority notifications", self.priority)
         self.reassign = ReassignStrip(session, self)
-        self._tasks = OwnedTasks(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.reassign)
@@ -173,17 +171,7 @@ class ContactPanel(QWidget):
     def _on_change(self, change: Change) -> None:
         if change.kind == "contact_changed" and change.key and change.key == self.contact_id:
             self.show_contact(change.detail)
-            # The history gained a step (a reassignment's, say): fetch it, in a task that ends
-            # with the panel.
-            self._tasks.spawn(self._reload_history(change.key))
-
-    async def _reload_history(self, contact_id: str) -> None:
-        try:
-            result = await self.session.request("get_contact", contact_id=contact_id)
-        except Exception:
-            return
-        if contact_id == self.contact_id:
-            self.show_contact(result["contact"], result["history"])
+            self.load(change.key)  # the history gained a step (a reassignment's, say)
 
     @owned
     async def load(self, contact_id: str) -> None:

@@ -93,6 +93,7 @@ async def test_a_reassignment_from_the_panel_is_offered_and_accepted_in_the_memb
     await until(lambda: t["contact"]["id"] in ben.offers.cards)
     card = ben.offers.cards[t["contact"]["id"]]
     assert not ben.offers.isHidden()
+    assert ben.toast.isHidden()  # the card says it: no toast repeating it
     assert card.title.text() == "Become Maria Garcia's account rep?"
     first = card.countdown.text()
     assert first.startswith("Offer ends in 9:5") or first == "Offer ends in 10:00"
@@ -171,6 +172,32 @@ async def test_declining_passes_the_offer_on(desk: Desk, qtbot: QtBot) -> None:
     await until(lambda: not card.outcome.isHidden())
     assert card.outcome.text() == "You passed on Maria Garcia; the group moves on."
     assert (await server_contact(t))["account_rep_id"] == t["ids"]["cleo"]
+
+
+async def test_the_contacts_window_reassigns_through_the_same_dialog(
+    desk: Desk, qtbot: QtBot
+) -> None:
+    """Team > Contacts…: Reassign via group… on the selected contact starts the group on the
+    server; the form then says Re-assign in progress and the button waits until it is done."""
+    await desk.window("ben")
+    t = await set_up(desk, "round_robin", ["ben"])
+    sam = await desk.window("sam", "supervisor")
+    contacts = sam.tools.open_contacts()
+    await until(lambda: not contacts.model.loading)
+    await contacts.open_contact(t["contact"]["id"])
+    button = contacts.reassign_button
+    assert button.isVisible()
+    assert button.isEnabled()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    dialog = button.dialog
+    assert dialog is not None
+    await until(lambda: dialog.next_button.isEnabled())
+    qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
+    assert await dialog.start()
+    assert (await server_contact(t))["reassignment"]["group_id"] == t["group"]["id"]
+    assert not button.isEnabled()
+    await until(lambda: not contacts.editor.notice.isHidden())
+    assert contacts.editor.notice.text().startswith("Re-assign in progress")
 
 
 async def test_an_agent_sees_no_reassign_button(desk: Desk) -> None:
