@@ -20,6 +20,8 @@ bundle: install
 
 screenshots: install
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py docs/screenshots
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots_admin.py docs/screenshots
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/admin_screenshots.py docs/screenshots
 
 test: install check unit
 

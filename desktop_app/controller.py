@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QIcon
@@ -15,7 +17,8 @@ from desktop_app.credentials import CredentialStore, CredentialsUnavailable
 from desktop_app.preferences import Preferences
 from desktop_app.single_instance import ACTIVATE, SCHEME, BadLink, Link, parse_link
 from desktop_app.theme import apply_theme
-from routing_client.client import login
+from routing_client.client import NotConnected, login
+from routing_client.rpc import RequestFailed
 from sync.outbox import Outbox
 from sync.session import SyncSession
 from sync.store import Store
@@ -51,8 +54,10 @@ class AppController(QObject):
         self.credentials = credentials
         self.data_dir = data_dir
         self.windows: list[MainWindow] = []
+        # Which server and username each window is signed in as (for sign-out).
+        self.accounts: dict[MainWindow, tuple[str, str]] = {}
         self.login_dialog: LoginDialog | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[Any]] = set()
         self.finished = asyncio.Event()
         # A link that arrived before any window was open (opened in the first one).
         self.pending_link: Link | None = None
@@ -143,15 +148,54 @@ class AppController(QObject):
         window.do_not_disturb_changed.connect(self.set_do_not_disturb)
         window.closed.connect(lambda: self._window_closed(window))
         window.preferences_requested.connect(lambda: self.show_preferences(window))
+        window.sign_out_requested.connect(lambda: self._spawn(self.sign_out(window)))
+        window.switch_user_requested.connect(
+            lambda: self._spawn(self.sign_out(window, switch_user=True))
+        )
         self.windows.append(window)
+        self.accounts[window] = (url, username)
         window.show()
-        task = asyncio.ensure_future(self._watch(window, url, username))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._spawn(self._watch(window, url, username))
         if self.pending_link is not None:
             link, self.pending_link = self.pending_link, None
             self.open_link(f"{SCHEME}://{link.kind}/{link.id}")
         return window
+
+    def _spawn(self, coro: Coroutine[Any, Any, object]) -> None:
+        """Run a coroutine tied to the controller's lifetime (`stop` waits for it)."""
+        task: asyncio.Task[Any] = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def sign_out(self, window: MainWindow, *, switch_user: bool = False) -> LoginDialog:
+        """End the window's session for good: revoke its token on the server, forget it from
+        the keyring, close the window and show the sign-in dialog (blank for another user when
+        switching)."""
+        url, username = self.accounts.get(window, (window.session.url, ""))
+        revoked = True
+        try:
+            await window.session.request("logout")
+        except (NotConnected, RequestFailed):
+            revoked = False  # the token is forgotten here all the same
+        if username:
+            self.credentials.forget(url, username)
+        # The dialog opens before the window closes, so the app never has nothing open.
+        dialog = self.show_login(url, "" if switch_user else username)
+        name = window.store.me.display_name if window.store.me else username
+        if revoked:
+            text = f"{name} signed out." if name else "Signed out."
+        else:
+            text = (f"{name or 'You'} signed out on this computer; the server was not reachable, "
+                    "so the session there ends when it expires.")  # fmt: skip
+        queued = len(window.store.pending)
+        if queued and username:
+            # The outbox is kept on disk per server and user: nothing typed is lost.
+            text += (f" {queued} repl{'y' if queued == 1 else 'ies'} not sent yet "
+                     f"{'is' if queued == 1 else 'are'} kept and sent when {username} signs in "
+                     "again.")  # fmt: skip
+        dialog.show_info(text)
+        window.close()
+        return dialog
 
     async def _watch(self, window: MainWindow, url: str, username: str) -> None:
         fatal = await window.session.run()
@@ -195,6 +239,7 @@ class AppController(QObject):
         if window.retired is not None:  # its tasks are finishing: `stop` waits for them too
             self._tasks.add(window.retired)
             window.retired.add_done_callback(self._tasks.discard)
+        self.accounts.pop(window, None)
         self._maybe_finished()
 
     def _maybe_finished(self) -> None:

@@ -9,5 +9,7 @@ prose version of this package.
 from inbox_protocol.common import *  # noqa: F403
 from inbox_protocol.frames import *  # noqa: F403
 from inbox_protocol.objects import *  # noqa: F403
+from inbox_protocol.request_base import *  # noqa: F403
 from inbox_protocol.requests import *  # noqa: F403
+from inbox_protocol.requests_admin import *  # noqa: F403
 from inbox_protocol.results import *  # noqa: F403

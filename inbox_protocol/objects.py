@@ -28,6 +28,7 @@ class User(WireModel):
     role: Role
     team_ids: list[str]
     max_open: int
+    disabled: bool = False
 
 
 class Presence(WireModel):
@@ -157,6 +158,9 @@ class ReassignmentInfo(WireModel):
 
     group_id: str
     started_at: AwareDatetime
+    # Who holds a live offer now, and when it lapses (absent from servers before 0.2).
+    offered_to: list[str] = Field(default_factory=list)
+    offer_expires_at: AwareDatetime | None = None
 
 
 class Contact(WireModel):

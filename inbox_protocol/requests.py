@@ -12,17 +12,13 @@ from inbox_protocol.common import (
     PresenceStatus,
     Role,
 )
-
-
-class Request(BaseModel):
-    """Base of every client request: strict types, no unknown fields."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    id: int = Field(ge=1)
-
-
-IdField = Annotated[str, Field(min_length=1, max_length=100)]
+from inbox_protocol.request_base import Email, IdField, Name, Phone, Request
+from inbox_protocol.requests_admin import (
+    CreateUser,
+    ImportUpload,
+    PreviewRepChange,
+    SetPassword,
+)
 
 
 class Login(Request):
@@ -175,11 +171,6 @@ class GetContact(Request):
     contact_id: IdField
 
 
-Phone = Annotated[str, Field(min_length=3, max_length=32, pattern=r"^\+?[0-9][0-9 ().-]{1,30}$")]
-Email = Annotated[str, Field(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
-
-
 class CreateContact(Request):
     """A new contact (supervisors)."""
 
@@ -204,10 +195,11 @@ class UpdateContact(Request):
 
 
 class ImportContacts(Request):
-    """A bulk contact update from CSV (supervisors)."""
+    """A bulk contact update from CSV (supervisors): the file inline, or an upload's id."""
 
     type: Literal["import_contacts"]
-    csv: str
+    csv: str | None = None
+    upload_id: IdField | None = None
     dry_run: bool
     skip_errors: bool = False
 
@@ -243,10 +235,12 @@ class UpdateTeam(Request):
 
 
 class UpdateUser(Request):
-    """Change a user's role, teams, capacity or disabled flag (admins)."""
+    """Change a user's name, e-mail, role, teams, capacity or disabled flag (admins)."""
 
     type: Literal["update_user"]
     user_id: IdField
+    display_name: Name | None = None
+    email: Email | None = None
     role: Role | None = None
     team_ids: Annotated[list[IdField], Field(max_length=100)] | None = None
     max_open: Annotated[int, Field(ge=1, le=1000)] | None = None
@@ -309,6 +303,12 @@ class DeclineReassignment(Request):
     contact_id: IdField
 
 
+class ListOffers(Request):
+    """The reassignment offers the caller holds now."""
+
+    type: Literal["list_offers"]
+
+
 class SubscribeTeamLoad(Request):
     """Receive a team's load now and on every change (supervisors of the team)."""
 
@@ -364,9 +364,14 @@ AnyRequest = Annotated[
     | ReassignContact
     | AcceptReassignment
     | DeclineReassignment
+    | ListOffers
     | SubscribeTeamLoad
     | SetAgentPresence
-    | MovePriorityOn,
+    | MovePriorityOn
+    | CreateUser
+    | SetPassword
+    | ImportUpload
+    | PreviewRepChange,
     Field(discriminator="type"),
 ]
 REQUEST_ADAPTER: TypeAdapter[AnyRequest] = TypeAdapter(AnyRequest)

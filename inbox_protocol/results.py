@@ -10,8 +10,8 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, model_serializer
 
-from inbox_protocol.common import PresenceStatus
-from inbox_protocol.frames import Event
+from inbox_protocol.common import Channel, ConversationState, PresenceStatus
+from inbox_protocol.frames import Event, Notification
 from inbox_protocol.objects import (
     Contact,
     Conversation,
@@ -148,6 +148,45 @@ class ContactWithHistory(ResultModel):
     history: list[HistoryEntry]
 
 
+class Upload(BaseModel):
+    """An upload in progress: characters received so far and their size in UTF-8 bytes."""
+
+    upload_id: str
+    received: int
+    bytes: int
+
+
+class UploadResult(ResultModel):
+    """`import_upload`: the upload after this chunk."""
+
+    upload: Upload
+
+
+class PreviewConversation(BaseModel):
+    """What a rep change would do to one open conversation the caller may see."""
+
+    conversation_id: str
+    channel: Channel
+    state: ConversationState
+    assigned_to: str | None
+    effect: str
+
+
+class RepChangePreview(BaseModel):
+    """What a rep change would do: visible conversations one by one, private ones as counts."""
+
+    changes_routing: bool
+    conversations: list[PreviewConversation]
+    private: dict[str, int]
+    hidden: int
+
+
+class RepChangePreviewResult(ResultModel):
+    """`preview_rep_change` (changes nothing)."""
+
+    preview: RepChangePreview
+
+
 class ImportRow(BaseModel):
     """One CSV line's outcome; `contact_id` and `error` only when there is one."""
 
@@ -184,6 +223,12 @@ class GroupResult(ResultModel):
     """`save_group`."""
 
     group: Group
+
+
+class OffersResult(ResultModel):
+    """`list_offers`: the reassignment offers the caller holds now, as their notifications."""
+
+    offers: list[Notification]
 
 
 class TeamLoadResult(ResultModel):
@@ -240,6 +285,11 @@ RESULTS: dict[str, type[BaseModel]] = {
     "accept_reassignment": ContactResult,
     "decline_reassignment": ContactResult,
     "subscribe_team_load": TeamLoadResult,
+    "list_offers": OffersResult,
+    "create_user": UserResult,
+    "set_password": Empty,
+    "import_upload": UploadResult,
+    "preview_rep_change": RepChangePreviewResult,
     "set_agent_presence": AgentPresenceResult,
     "move_priority_on": MovedOnResult,
 }

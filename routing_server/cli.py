@@ -20,7 +20,7 @@ from filelock import FileLock, Timeout
 from platformdirs import user_data_dir
 from sqlalchemy.exc import SQLAlchemyError
 
-from routing_server import admin, demo
+from routing_server import admin, cli_users, demo
 from routing_server.app import RoutingServer, ServerConfig
 from routing_server.core import Core
 from routing_server.engine import importer
@@ -116,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     user_add.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
+    cli_users.add_parsers(user, common)
 
     token = commands.add_parser("token", help="manage tokens").add_subparsers(
         dest="action", required=True, parser_class=_Parser
@@ -163,6 +164,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "import-contacts":
             with database_lock(db):
                 return asyncio.run(_import(args, db))
+        if args.command == "user" and args.action in cli_users.ENGINE_ACTIONS:
+            with database_lock(db, "use the app's Users window"):
+                return asyncio.run(_setup(args, db))
         if args.command == "simulate":
             asyncio.run(
                 simulate(
@@ -191,7 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 @contextlib.contextmanager
-def database_lock(db: str) -> Iterator[None]:
+def database_lock(db: str, instead: str = "import through the app") -> Iterator[None]:
     """Hold a SQLite database for this process: one server (or import) per database at a time.
     (On PostgreSQL the writer's advisory lock does this: `SqlStorage.claim_writer`.)"""
     if is_url(db):
@@ -204,7 +208,7 @@ def database_lock(db: str) -> Iterator[None]:
             yield
     except Timeout:
         raise admin.AdminError(
-            f"{db} is in use by a running server; stop it first (or import through the app)"
+            f"{db} is in use by a running server; stop it first (or {instead})"
         ) from None
 
 
@@ -276,6 +280,8 @@ async def _setup(args: argparse.Namespace, db: str) -> int:
         if args.command == "team":
             team = await admin.add_team(storage, args.name, args.distribution)
             print(f"team {team.name} ({team.id}) created")
+        elif args.command == "user" and args.action != "add":
+            return await cli_users.run(args, storage)
         elif args.command == "user":
             password = None
             if args.password_stdin:

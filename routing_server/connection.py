@@ -25,6 +25,7 @@ import inbox_protocol as p
 from routing_server import frames
 from routing_server.auth import TokenBucket
 from routing_server.engine import presence
+from routing_server.uploads import UploadSlot
 
 if TYPE_CHECKING:
     from routing_server.app import ServerContext
@@ -74,6 +75,8 @@ class Connection:
         self._sending = False
         # Events that arrive while a sync result is prepared wait here, to follow the result.
         self._held: list[str] | None = None
+        # A CSV file arriving in chunks for `import_contacts` (at most one, bounded).
+        self.uploads = UploadSlot()
 
     @property
     def role(self) -> str:
@@ -118,6 +121,7 @@ class Connection:
             self.closed = True
             self.ctx.connections.discard(self)
             deadline.cancel()
+            self.uploads.discard()
             await self.sign_out()
             # Let a queued close (with its code) go out; otherwise stop sending.
             with contextlib.suppress(TimeoutError, ConnectionClosed):

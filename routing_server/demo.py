@@ -15,7 +15,7 @@ from typing import Any
 from routing_client.rpc import ConnectionLost, RequestFailed, RpcClient
 from routing_server import admin, auth
 from routing_server.engine import random_id
-from routing_server.engine.model import Contact, HistoryEntry, Role, Settings
+from routing_server.engine.model import Contact, Group, HistoryEntry, Role, Settings
 from routing_server.engine.tx import Changes
 from routing_server.simulate import make_contacts, simulate
 from routing_server.storage.sql import SqlStorage
@@ -49,6 +49,7 @@ DEMO_REPS = {0: "ana", 1: "ana", 2: "ana", 3: "ana", 5: "cleo", 6: "cleo"}
 DEMO_TIME_TO_SHARE = 20
 DEMO_CAPACITY_WAIT = 30
 DEMO_PRESENCE_GRACE = 10
+DEMO_OFFER_SECONDS = 120
 # The team-load panel flags an agent "silent" after a minute without a reply, not ten.
 DEMO_SILENT_AFTER_MINUTES = 1
 
@@ -129,8 +130,20 @@ async def _seed_contacts(storage: SqlStorage, pace: DemoPace) -> None:
     for channel in settings.channels.values():
         channel.time_to_share = pace.time_to_share
         channel.capacity_wait = pace.capacity_wait
+    # One reassignment group, so that "Reassign via group…" works on a fresh demo: the agents
+    # are all offered the contact at once, and the supervisor gets it if nobody accepts.
+    group = Group(
+        random_id("g"),
+        "Key accounts",
+        tuple(user_ids[u] for u in ("ana", "ben", "cleo") if u in user_ids),
+        user_ids.get("sam", next(iter(user_ids.values()))),
+        "first_to_claim",
+        DEMO_OFFER_SECONDS,
+    )
     await storage.commit(
-        Changes(contacts=contacts, settings=settings, history=history), [], time.time()
+        Changes(contacts=contacts, settings=settings, history=history, groups=[group]),
+        [],
+        time.time(),
     )
 
 

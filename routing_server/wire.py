@@ -43,6 +43,7 @@ def user(u: User) -> p.User:
         role=u.role,
         team_ids=list(u.team_ids),
         max_open=u.max_open,
+        disabled=u.disabled,
     )
 
 
@@ -181,21 +182,24 @@ def event_data(state: State, ev: EngineEvent) -> dict[str, Any]:
     if isinstance(payload, Outbound):
         return outbound_data(payload.message, payload.conversation)
     if isinstance(payload, Notice):
-        return dump(
-            p.Notification(
-                kind=payload.kind,
-                title=payload.title,
-                body=payload.body,
-                conversation_id=payload.conversation_id,
-                contact_id=payload.contact_id,
-                expires_at=ts(payload.expires_at) if payload.expires_at is not None else None,
-            )
-        )
+        return dump(notification(payload))
     if isinstance(payload, Settings):
         return dump(p.SettingsUpdated(settings=settings(payload)))
     if isinstance(payload, Contact):
         return dump(p.ContactUpdated(contact=contact(payload)))
     raise TypeError(f"no wire form for {type(payload).__name__}")
+
+
+def notification(n: Notice) -> p.Notification:
+    """A Notification object (a `notification` event's data, or an entry of `list_offers`)."""
+    return p.Notification(
+        kind=n.kind,
+        title=n.title,
+        body=n.body,
+        conversation_id=n.conversation_id,
+        contact_id=n.contact_id,
+        expires_at=ts(n.expires_at) if n.expires_at is not None else None,
+    )
 
 
 def outbound_data(m: Message, conv: Conversation) -> dict[str, Any]:
@@ -222,7 +226,12 @@ def contact(c: Contact) -> p.Contact:
         email=c.email,
         account_rep_id=c.account_rep_id,
         priority_notifications=c.priority_notifications,
-        reassignment=p.ReassignmentInfo(group_id=r.group_id, started_at=ts(r.started_at))
+        reassignment=p.ReassignmentInfo(
+            group_id=r.group_id,
+            started_at=ts(r.started_at),
+            offered_to=list(r.offered_to),
+            offer_expires_at=ts(r.offer_expires) if r.offer_expires is not None else None,
+        )
         if r
         else None,
     )

@@ -92,6 +92,11 @@ class LoginDialog(QDialog):
         layout.addWidget(buttons)
         (self.password if username else self.username).setFocus()
 
+    def show_info(self, text: str) -> None:
+        """Say something that is not an error (e.g. "You signed out"), in the neutral style."""
+        self.progress.setText(text)
+        self.progress.setVisible(bool(text))
+
     def submit(self) -> asyncio.Task[None]:
         """Try to sign in (in the background); the dialog closes on success."""
         task = asyncio.ensure_future(self._submit())

@@ -18,14 +18,18 @@ from PySide6.QtWidgets import (
 
 from sync.session import SyncSession
 from sync.store import Change
+from ui.admin_screens import AdminScreens
 from ui.attention import AutoAway, Notifier
 from ui.conversation_model import ConversationListModel, in_mine, in_priority, in_shared
 from ui.conversation_view import ConversationView
 from ui.inbox_pane import InboxPane
+from ui.menus import WindowMenus
+from ui.offers import OfferBar
 from ui.side_panels import ConnectionBanner, ContactPanel, PresenceToggle
 from ui.tasks import TaskOwner, owned
 from ui.team_load_panel import install_team_load
 from ui.toast import Toast
+from ui.tools_menu import ToolsMenus
 
 MINIMUM_SIZE = QSize(900, 600)
 
@@ -36,6 +40,8 @@ class MainWindow(QMainWindow):
     closed = Signal()
     preferences_requested = Signal()
     do_not_disturb_changed = Signal(bool)
+    sign_out_requested = Signal()
+    switch_user_requested = Signal()
 
     def __init__(self, session: SyncSession, icon: QIcon, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -70,6 +76,13 @@ class MainWindow(QMainWindow):
                                    "in this window")  # fmt: skip
         self.dnd_action.toggled.connect(self._dnd_toggled)
         self.addToolBar(toolbar)
+        self.menus = WindowMenus(self)
+        self.menus.preferences_requested.connect(self.preferences_requested)
+        self.menus.sign_out_requested.connect(self.sign_out_requested)
+        self.menus.switch_user_requested.connect(self.switch_user_requested)
+        self.admin_screens = AdminScreens(session, self)
+        self.menus.routing_settings_requested.connect(self.admin_screens.open_routing_settings)
+        self.menus.groups_requested.connect(self.admin_screens.open_groups)
 
         self.banner = ConnectionBanner(session, self)
         self.panes = {
@@ -117,9 +130,13 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.banner)
+        self.offers = OfferBar(session, self)
+        layout.addWidget(self.offers)
         layout.addWidget(split, 1)
         self.setCentralWidget(central)
 
+        # Team and Admin menus, by role (the server enforces the same).
+        self.tools = ToolsMenus(self, session, self.menus.team, self.menus.admin)
         self.notifier = Notifier(session, icon, self)
         self.auto_away = AutoAway(session, self)
         self.toast = Toast(self)
@@ -132,6 +149,7 @@ class MainWindow(QMainWindow):
         self._undo_ticker.timeout.connect(self._undo_tick)
         self._shortcuts()
         self.store.observe(self._on_change)
+        self.menus.show_role(self.store.me.role if self.store.me else None)
         # Supervisors and admins get the Team load dock and "View > Team load"; agents never.
         install_team_load(self, session)
         self._update_counts()
@@ -152,6 +170,8 @@ class MainWindow(QMainWindow):
     def _on_change(self, change: Change) -> None:
         if change.kind in ("reset", "presence_changed"):
             self._counts_later()
+        if change.kind == "reset":
+            self.menus.show_role(self.store.me.role if self.store.me else None)
 
     def _counts_later(self) -> None:
         if not self._counts_timer.isActive():
@@ -260,6 +280,7 @@ class MainWindow(QMainWindow):
         if self.tasks.closed:
             super().closeEvent(event)
             return
+        self.tools.close_all()
         self.session.detach_observers()
         # Held Close/Release commands are sent before the session stops (the agent meant them).
         self.retired = self.tasks.close_then(self._retire, last=self.view.held.send_all_now())

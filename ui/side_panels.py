@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
@@ -18,6 +20,8 @@ from inbox_protocol import Contact, HistoryEntry
 from routing_client.client import LinkState
 from sync.session import SyncSession
 from sync.store import Change
+from ui.dialog_support import OwnedTasks
+from ui.reassign_dialog import ReassignStrip
 from ui.tasks import owned, owner_of
 from ui.timeline_text import clock
 
@@ -119,6 +123,17 @@ class ConnectionBanner(QLabel):
         return "" if self.isHidden() else self.text()
 
 
+def history_about(details: dict[str, Any], name_of: Callable[[str], str]) -> str:
+    """Whom or what a history entry is about: " → Ben", " → Ana, Ben", " (Key accounts)"."""
+    if details.get("user_id"):
+        return f" → {name_of(str(details['user_id']))}"
+    if details.get("user_ids"):
+        return " → " + ", ".join(name_of(str(uid)) for uid in details["user_ids"])
+    if details.get("group_name"):
+        return f" ({details['group_name']})"
+    return ""
+
+
 class ContactPanel(QWidget):
     """The contact of the open conversation: rep, priority notifications and history."""
 
@@ -144,15 +159,29 @@ class ContactPanel(QWidget):
         form.addRow("Handle", self.handle)
         form.addRow("Account rep", self.rep)
         form.addRow("Priority notifications", self.priority)
+        self.reassign = ReassignStrip(session, self)
+        self._tasks = OwnedTasks(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.reassign)
         layout.addWidget(QLabel("Assignment history", self))
         layout.addWidget(self.history, 1)
         session.store.observe(self._on_change)
 
     def _on_change(self, change: Change) -> None:
-        if change.kind == "contact_changed" and change.key == self.contact_id:
+        if change.kind == "contact_changed" and change.key and change.key == self.contact_id:
             self.show_contact(change.detail)
+            # The history gained a step (a reassignment's, say): fetch it, in a task that ends
+            # with the panel.
+            self._tasks.spawn(self._reload_history(change.key))
+
+    async def _reload_history(self, contact_id: str) -> None:
+        try:
+            result = await self.session.request("get_contact", contact_id=contact_id)
+        except Exception:
+            return
+        if contact_id == self.contact_id:
+            self.show_contact(result["contact"], result["history"])
 
     @owned
     async def load(self, contact_id: str) -> None:
@@ -174,17 +203,15 @@ class ContactPanel(QWidget):
         self.name.setText(contact.name)
         self.handle.setText(contact.handle)
         rep = store.member_name(contact.account_rep_id) if contact.account_rep_id else "none"
-        if contact.reassignment is not None:
-            rep += " (reassignment in progress)"
         self.rep.setText(rep)
+        self.reassign.show_contact(contact)
         self.priority.setText("on" if contact.priority_notifications else "off")
         if history is not None:
             self.history.clear()
             for raw_entry in history:
                 entry = HistoryEntry.model_validate(raw_entry)
                 who = store.member_name(entry.actor_id) if entry.actor_id else "system"
-                target = entry.details.get("user_id")
-                about = f" → {store.member_name(str(target))}" if target else ""
+                about = history_about(entry.details, store.member_name)
                 what = entry.kind.replace("_", " ")
                 source = entry.source.replace("_", " ")
                 self.history.addItem(

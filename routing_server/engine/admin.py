@@ -67,7 +67,7 @@ def update_team(tx: Tx, team_id: str, name: str | None, distribution: str | None
 
 
 def update_user(tx: Tx, user_id: str, fields: dict[str, Any]) -> User:
-    """Change a user's role, teams, capacity or disabled flag.
+    """Change a user's display name, e-mail, role, teams, capacity or disabled flag.
 
     The user's view of conversations changes with role and teams: they get
     `conversation.removed` and `conversation.upsert` for the difference.
@@ -91,6 +91,13 @@ def update_user(tx: Tx, user_id: str, fields: dict[str, Any]) -> User:
         user.team_ids = tuple(dict.fromkeys(fields["team_ids"]))
     if "max_open" in fields:
         user.max_open = fields["max_open"]
+    if "display_name" in fields:
+        name = fields["display_name"].strip()
+        if not name:
+            raise EngineError("bad_request", "display_name: may not be blank")
+        user.display_name = name
+    if "email" in fields:
+        user.email = fields["email"]
     if "disabled" in fields:
         user.disabled = fields["disabled"]
     tx.touch_user(user)

@@ -13,6 +13,7 @@ from routing_server.engine.model import (
     User,
 )
 from routing_server.engine.routing import loads, next_in_rotation
+from routing_server.engine.state import State
 from routing_server.engine.tx import Notice, Tx
 
 SOURCE: HistorySource = "reassignment_group"
@@ -176,16 +177,32 @@ def _offer_next(tx: Tx, contact: Contact, group: Group) -> None:
     tx.touch_contact(contact)
     tx.history(contact, "reassignment_offered", None, SOURCE, user_ids=list(offered))
     for member in offered:
-        tx.notify(
-            member,
-            Notice(
-                kind="reassignment_offer",
-                title=f"Become {contact.name}'s account rep?",
-                body=f"The {group.name} group offers you {contact.name}.",
-                contact_id=contact.id,
-                expires_at=reassignment.offer_expires,
-            ),
-        )
+        tx.notify(member, offer_notice(contact, group, reassignment.offer_expires))
+
+
+def offer_notice(contact: Contact, group: Group | None, expires_at: float | None) -> Notice:
+    """The `reassignment_offer` notification for one offer (sent, and listed again later)."""
+    name = group.name if group is not None else "A reassignment"
+    return Notice(
+        kind="reassignment_offer",
+        title=f"Become {contact.name}'s account rep?",
+        body=f"The {name} group offers you {contact.name}.",
+        contact_id=contact.id,
+        expires_at=expires_at,
+    )
+
+
+def live_offers(state: State, user_id: str) -> list[Notice]:
+    """The offers `user_id` holds now, the soonest to lapse first."""
+    found = []
+    for contact_id in state.reassigning:
+        contact = state.contacts[contact_id]
+        reassignment = contact.reassignment
+        if reassignment is None or user_id not in reassignment.offered_to:
+            continue
+        group = state.groups.get(reassignment.group_id)
+        found.append(offer_notice(contact, group, reassignment.offer_expires))
+    return sorted(found, key=lambda n: (n.expires_at or 0.0, n.contact_id or ""))
 
 
 def _complete(tx: Tx, contact: Contact, rep_id: str | None, actor_id: str | None, how: str) -> None:

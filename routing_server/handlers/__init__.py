@@ -9,6 +9,11 @@ from routing_server.handlers import (
     session,
     supervision,
     sync,
+    uploads,
+    users,
 )
 
-__all__ = ["admin", "agent", "contacts", "gateway", "groups", "session", "supervision", "sync"]
+__all__ = [
+    "admin", "agent", "contacts", "gateway", "groups", "session", "supervision", "sync",
+    "uploads", "users",
+]  # fmt: skip

@@ -35,11 +35,13 @@ async def handle_update_team(conn: Connection, req: p.UpdateTeam) -> p.TeamResul
 
 @command(p.UpdateUser, min_role="admin")
 async def handle_update_user(conn: Connection, req: p.UpdateUser) -> p.UserResult:
-    """Change a user; disabling revokes their tokens and closes their connections (4003)."""
+    """Change a user (`email: null` clears it); disabling revokes their tokens and closes their
+    connections (4003)."""
     core = conn.ctx.core
     await core.ensure_user(req.user_id)
     fields = {k: getattr(req, k) for k in req.model_fields_set - {"id", "type", "user_id"}}
-    fields = {k: v for k, v in fields.items() if v is not None}
+    # `email: null` clears the address; any other null means "leave it as it is".
+    fields = {k: v for k, v in fields.items() if v is not None or k == "email"}
     async with core.write() as tx:
         user = admin.update_user(tx, req.user_id, fields)
         result = p.UserResult(user=wire.user(user))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import heapq
 import json
 
 import inbox_protocol as p
@@ -10,7 +11,7 @@ from routing_server import wire
 from routing_server.connection import Connection
 from routing_server.dispatcher import caller, command
 from routing_server.engine import contacts as contact_cmd
-from routing_server.engine import importer
+from routing_server.engine import importer, rep_preview
 from routing_server.engine.errors import EngineError, not_found
 from routing_server.engine.model import Contact
 
@@ -21,12 +22,14 @@ async def handle_search_contacts(conn: Connection, req: p.SearchContacts) -> p.C
     state = conn.ctx.core.state
     query = (req.query or "").strip().lower()
     after = _decode_cursor(req.cursor) if req.cursor else None
-    found = sorted(
-        (c for c in state.contacts.values() if not query or query in _haystack(c)),
-        key=_sort_key,
+    matches = (
+        c
+        for c in state.contacts.values()
+        if (not query or query in _haystack(c)) and (after is None or _sort_key(c) > after)
     )
-    if after is not None:
-        found = [c for c in found if _sort_key(c) > after]
+    # One pass, keeping only a page and one more (not a sort of every match): a search costs
+    # one scan of the contacts, whatever the page.
+    found = heapq.nsmallest(req.limit + 1, matches, key=_sort_key)
     page = found[: req.limit]
     more = len(found) > req.limit
     return p.ContactsPage(
@@ -97,14 +100,20 @@ async def handle_update_contact(conn: Connection, req: p.UpdateContact) -> p.Con
 
 @command(p.ImportContacts, min_role="supervisor")
 async def handle_import_contacts(conn: Connection, req: p.ImportContacts) -> p.ImportResult:
-    """Plan every row; apply all of them unless a row is an error (or `skip_errors`)."""
+    """Plan every row of the inline or uploaded file; apply all of them unless a row is an
+    error (or `skip_errors`)."""
     core = conn.ctx.core
+    if (req.csv is None) == (req.upload_id is None):
+        raise EngineError("bad_request", "csv: give either csv or upload_id")
+    text = req.csv if req.csv is not None else conn.uploads.get(req.upload_id or "").text()
     await core.refresh_directory()  # reps are named by e-mail or username
     async with core.write() as tx:
-        plan = importer.plan_import(tx.state, req.csv)
+        plan = importer.plan_import(tx.state, text)
         apply = not req.dry_run and (req.skip_errors or not plan.has_errors)
         if apply:
             importer.apply_import(tx, caller(conn).id, plan)
+    if apply and req.upload_id is not None:
+        conn.uploads.discard()  # applied: a second apply of the same file needs a new upload
     return import_result(plan, apply)
 
 
@@ -115,3 +124,46 @@ def import_result(plan: importer.ImportPlan, applied: bool) -> p.ImportResult:
         for row in plan.rows
     ]
     return p.ImportResult(rows=rows, counts=plan.counts, applied=applied)
+
+
+@command(p.PreviewRepChange, min_role="supervisor")
+async def handle_preview_rep_change(
+    conn: Connection, req: p.PreviewRepChange
+) -> p.RepChangePreviewResult:
+    """What changing the contact's rep would do to each of its open conversations."""
+    core = conn.ctx.core
+    contact = core.state.contacts.get(req.contact_id)
+    if contact is None:
+        raise not_found("contact")
+    if req.account_rep_id is not None and await core.ensure_user(req.account_rep_id) is None:
+        raise EngineError("bad_request", f"account_rep_id: no such user {req.account_rep_id!r}")
+    preview = rep_preview.preview_rep_change(
+        core.state, caller(conn), contact, req.account_rep_id, req.priority_notifications
+    )
+    return p.RepChangePreviewResult(
+        preview=p.RepChangePreview(
+            changes_routing=preview.changes_routing,
+            conversations=[
+                p.PreviewConversation(
+                    conversation_id=conv.id,
+                    channel=conv.channel,
+                    state=conv.state,
+                    assigned_to=conv.assigned_to,
+                    effect=effect,
+                )
+                for conv, effect in preview.visible
+            ],
+            private={
+                key: preview.private.get(key, 0)
+                for key in (
+                    "priority",
+                    "waiting",
+                    rep_preview.TO_NEW_REP,
+                    rep_preview.WAITS_FOR_NEW_REP,
+                    rep_preview.NORMAL_ROUTING,
+                    rep_preview.UNCHANGED,
+                )
+            },
+            hidden=preview.hidden,
+        )
+    )

@@ -65,6 +65,13 @@ async def handle_decline_reassignment(
         return p.ContactResult(contact=wire.contact(contact))
 
 
+@command(p.ListOffers)
+async def handle_list_offers(conn: Connection, req: p.ListOffers) -> p.OffersResult:
+    """The reassignment offers the caller holds now (e.g. made while the app was closed)."""
+    offers = groups.live_offers(conn.ctx.core.state, caller(conn).id)
+    return p.OffersResult(offers=[wire.notification(n) for n in offers])
+
+
 @command(p.SubscribeTeamLoad, min_role="supervisor")
 async def handle_subscribe_team_load(
     conn: Connection, req: p.SubscribeTeamLoad
