@@ -493,6 +493,8 @@ def install_team_load(window: QMainWindow, session: SyncSession) -> None:
         # Closed with its own button: untick. (Not hidden with the window: isHidden is explicit.)
         panel.visibilityChanged.connect(lambda _: toggle.setChecked(not panel.isHidden()))
         menu.addAction(toggle)
+        # The View menu hides while empty; it has an entry now.
+        menu.menuAction().setVisible(True)
         # A MainWindow says when it closes: stop the panel's tasks and dialogs first.
         closed = getattr(window, "closed", None)
         if closed is not None:
