@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import qasync
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.controller import AppController
@@ -70,14 +71,22 @@ async def shoot(out: Path) -> None:
             apply_theme(app, theme)
             panel.load_chart.restyle()
             panel.queue_chart.restyle()
-            await asyncio.sleep(1.5)
-            sam.grab().save(str(out / f"team-load-window-{theme}.png"))
+            for size, name in (((1200, 720), "window"), ((900, 600), "window-minimum")):
+                sam.resize(*size)
+                await asyncio.sleep(0.5)
+                # As a user would after resizing: give the panel the room the window has.
+                sam.resizeDocks([panel], [sam.height()], Qt.Orientation.Vertical)
+                await asyncio.sleep(1.5)
+                sam.grab().save(str(out / f"team-load-{name}-{theme}.png"))
+
         panel.setFloating(True)
         for theme in ("light", "dark"):
             apply_theme(app, theme)
             panel.load_chart.restyle()
             panel.queue_chart.restyle()
-            hint = panel.minimumSizeHint()
+            # The smallest size at which nothing scrolls: the panel's content, and its title.
+            body = panel.widget().widget()  # type: ignore[attr-defined]
+            hint = body.minimumSizeHint() + QSize(4, 28)
             for size, (width, height) in (
                 ("default", (1100, 620)),
                 ("minimum", (hint.width(), hint.height())),
@@ -85,8 +94,9 @@ async def shoot(out: Path) -> None:
                 panel.resize(width, height)
                 await asyncio.sleep(1.5)
                 panel.grab().save(str(out / f"team-load-{theme}-{size}.png"))
-        silent = next(a for a in panel.load.agents if a.silent)  # type: ignore[union-attr]
-        dialog = panel.open_conversation(silent.claimed[0].conversation_id)
+        await until(lambda: any(a.claimed for a in panel.load.agents))  # type: ignore[union-attr]
+        holder = next(a for a in panel.load.agents if a.claimed)  # type: ignore[union-attr]
+        dialog = panel.open_conversation(holder.claimed[0].conversation_id)
         await dialog.wait_loaded()
         for theme in ("light", "dark"):
             apply_theme(app, theme)

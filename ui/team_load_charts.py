@@ -32,9 +32,9 @@ FREE_LIGHT = QColor("#d5d9e0")
 FREE_DARK = QColor("#3a3f4a")
 QUEUE = QColor("#10b981")
 HOUR = 3600.0
-MIN_HEIGHT = 170
-CHROME_HEIGHT = 105
-BAND_HEIGHT = 24
+MIN_HEIGHT = 150
+CHROME_HEIGHT = 80
+BAND_HEIGHT = 28
 
 
 def _is_dark(widget: QWidget) -> bool:
@@ -66,7 +66,7 @@ class LoadChart(QChartView):
         self.setAccessibleName("Load per agent")
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         chart = QChart()
-        chart.setTitle("Load per agent")
+        # No title (it costs a band of height): the legend says what the bars are.
         self.claimed = QBarSet("Claimed")
         self.priority = QBarSet("Priority")
         self.free = QBarSet("Free")
@@ -116,7 +116,7 @@ class LoadChart(QChartView):
                         bar_set.replace(i, value)
         top = max([a.max_open for a in agents] + [a.open + a.priority for a in agents] + [1])
         self.values.setRange(0, top)
-        # QtCharts elides a name that is taller than its band: give every agent a band that fits.
+        # QtCharts elides the names when a band is under ~27 px, whatever the font: keep them whole.
         self.setMinimumHeight(max(MIN_HEIGHT, CHROME_HEIGHT + BAND_HEIGHT * len(agents)))
         self.values.setTickCount(min(top, 5) + 1)
 
@@ -137,9 +137,8 @@ class QueueChart(QChartView):
         self.setAccessibleName("Shared queue over the last hour")
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         chart = QChart()
-        chart.setTitle("Shared queue, last hour")
         self.series = QLineSeries()
-        self.series.setName("Waiting in the shared inbox")
+        self.series.setName("In the shared inbox, last hour")
         chart.addSeries(self.series)
         self.time_axis = QDateTimeAxis()
         self.time_axis.setFormat("HH:mm")
@@ -151,7 +150,7 @@ class QueueChart(QChartView):
         chart.addAxis(self.depth_axis, Qt.AlignmentFlag.AlignLeft)
         self.series.attachAxis(self.time_axis)
         self.series.attachAxis(self.depth_axis)
-        chart.legend().hide()
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.setChart(chart)
         self.restyle()
 

@@ -8,10 +8,12 @@ import time
 from collections.abc import Coroutine
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -55,15 +58,11 @@ class TeamLoadPanel(QDockWidget):
         self.team_id: str | None = None
         self.dialogs: list[ReadOnlyConversationDialog] = []
 
-        body = QWidget(self)
+        body = _Body(self)
         self.team_picker = QComboBox(body)
         self.team_picker.setAccessibleName("Team")
         self.team_picker.activated.connect(self._team_picked)
-        # One team: its name as a heading; several: the picker.
-        self.team_name = QLabel("", body)
-        self.team_name.setObjectName("teamLoadTeam")
-        self.updated = QLabel("", body)
-        self.updated.setObjectName("teamLoadUpdated")
+        self.team_name = ""
         self.figures = TeamFigures(body)
         self.model = TeamLoadModel(self, names=self.store.member_name)
         self.table = QTableView(body)
@@ -116,17 +115,27 @@ class TeamLoadPanel(QDockWidget):
         self.stack.addWidget(self.empty)
         self.stack.addWidget(self._content(body))
 
-        top = QHBoxLayout()
-        top.addWidget(self.team_name)
+        # The team and the time of the last push go in the dock's title: no row of their own
+        # (the picker row shows only for someone in several teams).
+        self.picker_row = QWidget(body)
+        top = QHBoxLayout(self.picker_row)
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(QLabel("Team:", self.picker_row))
         top.addWidget(self.team_picker)
         top.addStretch(1)
-        top.addWidget(self.updated)
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addLayout(top)
+        layout = _FlatLayout(body)
+        layout.setContentsMargins(6, 2, 6, 6)
+        layout.setSpacing(4)
+        layout.addWidget(self.picker_row)
         layout.addWidget(self.figures)
         layout.addWidget(self.stack, 1)
-        self.setWidget(body)
+        # Below its minimum (a small window) the panel scrolls rather than clipping.
+        scroller = QScrollArea(self)
+        scroller.setObjectName("teamLoadScroller")
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setWidget(body)
+        self.setWidget(scroller)
 
         # Ages ("away for 3 min") move with the clock between pushes.
         self._tick = QTimer(self)
@@ -168,7 +177,7 @@ class TeamLoadPanel(QDockWidget):
         self.claimed.setWordWrap(True)
         self.claimed.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.agent_title.setWordWrap(True)
-        self.table.setMinimumHeight(125)
+        self.table.setMinimumHeight(96)
         lower = QSplitter(Qt.Orientation.Horizontal, parent)
         lower.setChildrenCollapsible(False)
         lower.addWidget(actions)
@@ -191,9 +200,7 @@ class TeamLoadPanel(QDockWidget):
         self.team_picker.clear()
         for team_id in team_ids:
             self.team_picker.addItem(team_id.replace("-", " ").title(), team_id)
-        self.team_picker.setVisible(len(team_ids) > 1)
-        self.team_name.setVisible(len(team_ids) <= 1)
-        self.team_name.setText(self.team_picker.itemText(0) if team_ids else "")
+        self.picker_row.setVisible(len(team_ids) > 1)
         if self.team_id not in team_ids:
             self.team_id = team_ids[0] if team_ids else None
         if self.team_id is None:
@@ -227,7 +234,7 @@ class TeamLoadPanel(QDockWidget):
             if index >= 0:
                 self.team_picker.setItemText(index, team["name"])
                 if team["id"] == self.team_id:
-                    self.team_name.setText(team["name"])
+                    self.team_name = team["name"]
         self.show_load(result["team_load"])
 
     def _on_change(self, change: Change) -> None:
@@ -249,7 +256,8 @@ class TeamLoadPanel(QDockWidget):
         self.figures.show_load(load)
         self.load_chart.set_agents(agents)
         self.queue_chart.set_history(load.shared_history, load.at)
-        self.updated.setText(f"updated {load.at.astimezone():%H:%M:%S}")
+        team = self.team_name or load.team_id
+        self.setWindowTitle(f"Team load · {team} · updated {load.at.astimezone():%H:%M:%S}")
         if not agents:
             self._show_empty("No agents in this team yet. Add users to the team and their load "
                              "shows here.")  # fmt: skip
@@ -429,6 +437,24 @@ class TeamLoadPanel(QDockWidget):
             dialog.close()
 
 
+class _Body(QWidget):
+    """The panel's content: it asks for no more than its minimum, so that the scroll area
+    fills the dock with it and scrolls only below that minimum."""
+
+    def sizeHint(self) -> QSize:
+        """As small as it may be."""
+        return self.minimumSizeHint()
+
+
+class _FlatLayout(QVBoxLayout):
+    """The content's layout, without height-for-width: the scroll area would otherwise size
+    the content by its wrapped labels' preferred heights (taller than the dock) and scroll."""
+
+    def hasHeightForWidth(self) -> bool:
+        """Never: the content takes the dock's height."""
+        return False
+
+
 def _now() -> float:
     return time.time()
 
@@ -445,17 +471,30 @@ def install_team_load(window: QMainWindow, session: SyncSession) -> None:
         panel = TeamLoadPanel(session, window)
         state["panel"] = panel
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, panel)
-        # A supervisor opens the app to watch the team: the panel gets most of the height.
-        window.resizeDocks([panel], [int(window.height() * 0.6)], Qt.Orientation.Vertical)
+        # A supervisor opens the app to watch the team: the panel gets most of the height
+        # (once the window has laid the dock out, or the request is lost).
+        QTimer.singleShot(
+            0,
+            lambda: window.resizeDocks(
+                [panel], [int(window.height() * 0.62)], Qt.Orientation.Vertical
+            ),
+        )
         view = next(
             (a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "View"),
             None,
         )
         menu = view if isinstance(view, QMenu) else window.menuBar().addMenu("&View")
-        toggle = panel.toggleViewAction()
-        toggle.setText("Team load")
+        # Not the dock's own toggle action: that one is named after its (changing) title.
+        toggle = QAction("Team load", window)
+        toggle.setCheckable(True)
+        toggle.setChecked(True)
         toggle.setShortcut("Ctrl+Shift+L")
+        toggle.toggled.connect(panel.setVisible)
+        # Closed with its own button: untick. (Not hidden with the window: isHidden is explicit.)
+        panel.visibilityChanged.connect(lambda _: toggle.setChecked(not panel.isHidden()))
         menu.addAction(toggle)
+        # The View menu hides while empty; it has an entry now.
+        menu.menuAction().setVisible(True)
         # A MainWindow says when it closes: stop the panel's tasks and dialogs first.
         closed = getattr(window, "closed", None)
         if closed is not None:

@@ -24,9 +24,11 @@ def panel_of(window: MainWindow) -> TeamLoadPanel:
 
 
 def menu_texts(window: MainWindow) -> list[str]:
-    """Every action text in the window's menus."""
+    """Every action text in the window's visible menus."""
     texts = []
     for action in window.menuBar().actions():
+        if not action.isVisible():
+            continue
         menu = action.menu()
         texts.append(action.text())
         if menu is not None:
