@@ -46,6 +46,7 @@ RoutingReason = Literal[
     "auto_assigned_round_robin",
     "auto_assigned_least_open",
     "transferred",
+    "moved_on_by_supervisor",
 ]
 
 # Close codes.

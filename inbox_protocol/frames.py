@@ -91,6 +91,8 @@ class PresenceChanged(BaseModel):
     user_id: str
     status: PresenceStatus
     since: AwareDatetime
+    # The supervisor or admin who set it, when it was not the user.
+    set_by: str | None = None
 
 
 class SettingsUpdated(BaseModel):

@@ -36,6 +36,8 @@ class Presence(WireModel):
 
     status: PresenceStatus
     since: AwareDatetime
+    # The supervisor or admin who set this status, when it was not the user.
+    set_by: str | None = None
 
 
 class ChannelSettings(WireModel):
@@ -53,6 +55,7 @@ class Settings(WireModel):
     presence_grace_seconds: int
     channels: dict[Channel, ChannelSettings]
     phone_region: str
+    silent_after_minutes: int = 10
 
 
 class ConversationContact(WireModel):
@@ -127,6 +130,7 @@ class TeamMember(WireModel):
     display_name: str
     status: PresenceStatus
     since: AwareDatetime
+    set_by: str | None = None
 
 
 class Team(WireModel):
@@ -201,6 +205,24 @@ class QueueLoad(WireModel):
     waiting_for_capacity: int
 
 
+class ClaimedLoad(WireModel):
+    """One claimed open conversation of an agent, as the team-load panel lists it."""
+
+    conversation_id: str
+    contact_name: str
+    channel: Channel
+    claimed_at: AwareDatetime
+    # When the customer's unanswered message arrived (null when the agent spoke last).
+    awaiting_reply_since: AwareDatetime | None
+
+
+class QueueSample(WireModel):
+    """The shared queue's depth at one moment."""
+
+    at: AwareDatetime
+    shared: int
+
+
 class AgentLoad(WireModel):
     """One agent's load."""
 
@@ -212,6 +234,12 @@ class AgentLoad(WireModel):
     priority: int
     max_open: int
     oldest_priority_since: AwareDatetime | None
+    waiting: int = 0
+    silent: bool = False
+    # Since when the longest-unanswered customer of a claimed conversation has waited.
+    awaiting_reply_since: AwareDatetime | None = None
+    set_by: str | None = None
+    claimed: list[ClaimedLoad] = Field(default_factory=list)
 
 
 class TodayFigures(WireModel):
@@ -223,6 +251,8 @@ class TodayFigures(WireModel):
     claimed: int
     closed: int
     median_seconds_to_claim: float | None
+    # claimed_from_priority / (claimed_from_priority + shared_after_timeout), in percent.
+    rep_adherence_percent: float | None = None
 
 
 class TeamLoad(WireModel):
@@ -233,3 +263,5 @@ class TeamLoad(WireModel):
     queue: QueueLoad
     agents: list[AgentLoad]
     today: TodayFigures
+    # The shared queue's depth over the last hour, oldest first (kept in the server's memory).
+    shared_history: list[QueueSample] = Field(default_factory=list)

@@ -222,6 +222,7 @@ class UpdateSettings(Request):
     presence_grace_seconds: Annotated[int, Field(ge=0, le=600)] | None = None
     channels: dict[Channel, ChannelSettingsPatch] | None = None
     phone_region: Annotated[str, Field(min_length=2, max_length=2)] | None = None
+    silent_after_minutes: Annotated[int, Field(ge=1, le=240)] | None = None
 
 
 class UpdateTeam(Request):
@@ -315,6 +316,21 @@ class SubscribeTeamLoad(Request):
     team_id: IdField
 
 
+class SetAgentPresence(Request):
+    """Set a team member's presence to away or offline (their team's supervisors, admins)."""
+
+    type: Literal["set_agent_presence"]
+    user_id: IdField
+    status: Literal["away", "offline"]
+
+
+class MovePriorityOn(Request):
+    """Hand an agent's pending priority work to normal routing now (supervisors, admins)."""
+
+    type: Literal["move_priority_on"]
+    user_id: IdField
+
+
 AnyRequest = Annotated[
     Login
     | Auth
@@ -350,6 +366,8 @@ AnyRequest = Annotated[
     | DeclineReassignment
     | ListOffers
     | SubscribeTeamLoad
+    | SetAgentPresence
+    | MovePriorityOn
     | CreateUser
     | SetPassword
     | ImportUpload

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, model_serializer
 
-from inbox_protocol.common import PresenceStatus
+from inbox_protocol.common import Channel, ConversationState, PresenceStatus
 from inbox_protocol.frames import Event, Notification
 from inbox_protocol.objects import (
     Contact,
@@ -18,6 +18,7 @@ from inbox_protocol.objects import (
     Group,
     HistoryEntry,
     Message,
+    Presence,
     Settings,
     Snapshot,
     Team,
@@ -147,6 +148,45 @@ class ContactWithHistory(ResultModel):
     history: list[HistoryEntry]
 
 
+class Upload(BaseModel):
+    """An upload in progress: characters received so far and their size in UTF-8 bytes."""
+
+    upload_id: str
+    received: int
+    bytes: int
+
+
+class UploadResult(ResultModel):
+    """`import_upload`: the upload after this chunk."""
+
+    upload: Upload
+
+
+class PreviewConversation(BaseModel):
+    """What a rep change would do to one open conversation the caller may see."""
+
+    conversation_id: str
+    channel: Channel
+    state: ConversationState
+    assigned_to: str | None
+    effect: str
+
+
+class RepChangePreview(BaseModel):
+    """What a rep change would do: visible conversations one by one, private ones as counts."""
+
+    changes_routing: bool
+    conversations: list[PreviewConversation]
+    private: dict[str, int]
+    hidden: int
+
+
+class RepChangePreviewResult(ResultModel):
+    """`preview_rep_change` (changes nothing)."""
+
+    preview: RepChangePreview
+
+
 class ImportRow(BaseModel):
     """One CSV line's outcome; `contact_id` and `error` only when there is one."""
 
@@ -197,43 +237,18 @@ class TeamLoadResult(ResultModel):
     team_load: TeamLoad
 
 
-class UploadInfo(BaseModel):
-    """How much of an upload the server holds."""
+class AgentPresenceResult(ResultModel):
+    """`set_agent_presence`: the teammate's presence as the server now sees it."""
 
-    upload_id: str
-    received: int
-    bytes: int
-
-
-class UploadResult(ResultModel):
-    """`import_upload`: the upload, after this chunk."""
-
-    upload: UploadInfo
+    user_id: str
+    presence: Presence
 
 
-class RepChangeConversation(BaseModel):
-    """One open conversation the caller may see, and what a rep change does to it."""
+class MovedOnResult(ResultModel):
+    """`move_priority_on`: how many of the teammate's pending conversations were moved on."""
 
-    conversation_id: str
-    channel: str
-    state: str
-    assigned_to: str | None
-    effect: Literal["stays_with_owner", "stays_shared"]
-
-
-class RepChangePreview(BaseModel):
-    """What a rep change would do: seen conversations listed, private ones only counted."""
-
-    changes_routing: bool
-    conversations: list[RepChangeConversation]
-    private: dict[str, int]
-    hidden: int
-
-
-class RepChangePreviewResult(ResultModel):
-    """`preview_rep_change`."""
-
-    preview: RepChangePreview
+    user_id: str
+    moved: int
 
 
 # The result model of every command, by command name.
@@ -275,6 +290,8 @@ RESULTS: dict[str, type[BaseModel]] = {
     "set_password": Empty,
     "import_upload": UploadResult,
     "preview_rep_change": RepChangePreviewResult,
+    "set_agent_presence": AgentPresenceResult,
+    "move_priority_on": MovedOnResult,
 }
 
 

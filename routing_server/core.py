@@ -104,6 +104,7 @@ class Core:
         async with self.write() as tx:
             recover(tx)
         self._timer = asyncio.create_task(self._run_timer(), name="core-timer")
+        self.team_load.start()
 
     async def stop(self) -> None:
         """Stop the timer, pushes and mail (storage is closed by its owner)."""

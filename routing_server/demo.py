@@ -50,6 +50,8 @@ DEMO_TIME_TO_SHARE = 20
 DEMO_CAPACITY_WAIT = 30
 DEMO_PRESENCE_GRACE = 10
 DEMO_OFFER_SECONDS = 120
+# The team-load panel flags an agent "silent" after a minute without a reply, not ten.
+DEMO_SILENT_AFTER_MINUTES = 1
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,9 @@ async def _seed_contacts(storage: SqlStorage, pace: DemoPace) -> None:
                                         None, "manual"))  # fmt: skip
             history.append(HistoryEntry(seeded.id, time.time(), "account_rep_assigned", None,
                                         "manual", {"user_id": seeded.account_rep_id}))  # fmt: skip
-    settings = Settings(presence_grace_seconds=DEMO_PRESENCE_GRACE)
+    settings = Settings(
+        presence_grace_seconds=DEMO_PRESENCE_GRACE, silent_after_minutes=DEMO_SILENT_AFTER_MINUTES
+    )
     for channel in settings.channels.values():
         channel.time_to_share = pace.time_to_share
         channel.capacity_wait = pace.capacity_wait

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -48,7 +49,7 @@ def user(u: User) -> p.User:
 
 def presence(pr: Presence) -> p.Presence:
     """A Presence object."""
-    return p.Presence(status=pr.status, since=ts(pr.since))
+    return p.Presence(status=pr.status, since=ts(pr.since), set_by=pr.set_by)
 
 
 def settings(s: Settings) -> p.Settings:
@@ -65,6 +66,7 @@ def settings(s: Settings) -> p.Settings:
             for ch, c in s.channels.items()
         },
         phone_region=s.phone_region,
+        silent_after_minutes=s.silent_after_minutes,
     )
 
 
@@ -139,7 +141,11 @@ def team_member(state: State, u: User) -> p.TeamMember:
     """A teammate's presence."""
     pr = state.presence[u.id]
     return p.TeamMember(
-        user_id=u.id, display_name=u.display_name, status=pr.status, since=ts(pr.since)
+        user_id=u.id,
+        display_name=u.display_name,
+        status=pr.status,
+        since=ts(pr.since),
+        set_by=pr.set_by,
     )
 
 
@@ -167,7 +173,10 @@ def event_data(state: State, ev: EngineEvent) -> dict[str, Any]:
     if isinstance(payload, Presence):
         return dump(
             p.PresenceChanged(
-                user_id=payload.user_id, status=payload.status, since=ts(payload.since)
+                user_id=payload.user_id,
+                status=payload.status,
+                since=ts(payload.since),
+                set_by=payload.set_by,
             )
         )
     if isinstance(payload, Outbound):
@@ -247,30 +256,17 @@ def group(g: Group) -> p.Group:
     )
 
 
-def team_load(state: State, team_id: str, now: float) -> p.TeamLoad:
-    """A team's live load, counted from the state as it is now."""
+def team_load(
+    state: State, team_id: str, now: float, history: Sequence[tuple[float, int]] = ()
+) -> p.TeamLoad:
+    """A team's live load, counted from the state as it is now (`history`: the shared queue's
+    sampled depth over the last hour, kept by the caller)."""
     # Read from the routing index: the cost follows the team, not every open conversation.
     index = state.index
     queue = [state.conversations[conv_id] for conv_id in index.shared_queue(team_id)]
     members = sorted(state.team_members(team_id), key=lambda u: u.display_name.lower())
-    waiting = index.waiting_count(team_id)
-    agents = []
-    for u in members:
-        mine = [state.conversations[c] for c in index.assigned(u.id)]
-        priority = [c.routed_at for c in mine if c.state == "priority"]
-        pr = state.presence[u.id]
-        agents.append(
-            p.AgentLoad(
-                user_id=u.id,
-                display_name=u.display_name,
-                status=pr.status,
-                status_since=ts(pr.since),
-                open=sum(1 for c in mine if c.state == "claimed"),
-                priority=len(priority),
-                max_open=u.max_open,
-                oldest_priority_since=ts(min(priority)) if priority else None,
-            )
-        )
+    silent_after = state.settings.silent_after_minutes * 60.0
+    agents = [_agent_load(state, u, now, silent_after) for u in members]
     day = state.stats.today(team_id, now)
     return p.TeamLoad(
         team_id=team_id,
@@ -278,7 +274,7 @@ def team_load(state: State, team_id: str, now: float) -> p.TeamLoad:
         queue=p.QueueLoad(
             shared=len(queue),
             oldest_shared_since=ts(min(c.routed_at for c in queue)) if queue else None,
-            waiting_for_capacity=waiting,
+            waiting_for_capacity=index.waiting_count(team_id),
         ),
         agents=agents,
         today=p.TodayFigures(
@@ -288,5 +284,54 @@ def team_load(state: State, team_id: str, now: float) -> p.TeamLoad:
             claimed=day.claimed,
             closed=day.closed,
             median_seconds_to_claim=day.median_seconds_to_claim,
+            rep_adherence_percent=day.rep_adherence_percent,
         ),
+        shared_history=[p.QueueSample(at=ts(at), shared=depth) for at, depth in history],
+    )
+
+
+def _agent_load(state: State, u: User, now: float, silent_after: float) -> p.AgentLoad:
+    """One agent's row of team load, from their own slice of the index (at most their load)."""
+    mine = sorted(
+        (state.conversations[c] for c in state.index.assigned(u.id)), key=lambda c: c.routed_at
+    )
+    priority = [c.routed_at for c in mine if c.state == "priority"]
+    claimed = [c for c in mine if c.state == "claimed"]
+    rows = []
+    for c in claimed:
+        last = c.last_message
+        awaiting = last.at if last is not None and last.direction == "in" else None
+        contact = state.contacts.get(c.contact_id)
+        rows.append(
+            p.ClaimedLoad(
+                conversation_id=c.id,
+                contact_name=contact.name if contact else c.address,
+                channel=c.channel,
+                claimed_at=ts(c.routed_at),
+                awaiting_reply_since=ts(awaiting) if awaiting is not None else None,
+            )
+        )
+    awaiting_all = [
+        c.last_message.at
+        for c in claimed
+        if c.last_message is not None and c.last_message.direction == "in"
+    ]
+    oldest_awaiting = min(awaiting_all) if awaiting_all else None
+    pr = state.presence[u.id]
+    return p.AgentLoad(
+        user_id=u.id,
+        display_name=u.display_name,
+        status=pr.status,
+        status_since=ts(pr.since),
+        open=len(claimed),
+        priority=len(priority),
+        max_open=u.max_open,
+        oldest_priority_since=ts(min(priority)) if priority else None,
+        waiting=len(state.index.waiting_for(u.id)),
+        silent=pr.status == "online"
+        and oldest_awaiting is not None
+        and now - oldest_awaiting >= silent_after,
+        awaiting_reply_since=ts(oldest_awaiting) if oldest_awaiting is not None else None,
+        set_by=pr.set_by,
+        claimed=rows,
     )

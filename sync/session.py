@@ -95,7 +95,10 @@ class SyncSession:
             self._online_at_start = False
             if presence is not None:
                 self.chosen_presence = "online" if presence.status == "offline" else presence.status
-        elif self.chosen_presence is None and presence is not None:
+        elif presence is not None and (
+            self.chosen_presence is None or self._set_by_someone_else(presence.set_by)
+        ):
+            # A supervisor who changed it while we were away wins over what we chose before.
             self.chosen_presence = presence.status
         if (
             presence is not None
@@ -104,6 +107,10 @@ class SyncSession:
         ):
             await self.set_presence(self.chosen_presence)
         await self.flush_outbox()
+
+    def _set_by_someone_else(self, set_by: str | None) -> bool:
+        me = self.store.me
+        return set_by is not None and (me is None or set_by != me.id)
 
     # -- intents ------------------------------------------------------------------------------
 
@@ -119,7 +126,7 @@ class SyncSession:
         if me is not None and me.id in self.store.team:
             self.store.apply_event(
                 "presence.changed", {"user_id": me.id, "status": result["status"],
-                                     "since": result["since"]}
+                                     "since": result["since"], "set_by": result.get("set_by")}
             )  # fmt: skip
 
     async def open_conversation(self, conversation_id: str) -> dict[str, Any]:

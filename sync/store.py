@@ -131,7 +131,15 @@ class Store:
         elif name == "presence.changed":
             member = self.team.get(data["user_id"])
             if member is not None:
-                updated = member.model_copy(update={"status": data["status"]})
+                # `since` and `set_by` too: the window says since when, and who set it.
+                updated = TeamMember.model_validate(
+                    {
+                        **member.model_dump(mode="json"),
+                        "status": data["status"],
+                        "since": data.get("since", member.since.isoformat()),
+                        "set_by": data.get("set_by"),
+                    }
+                )
                 self.team[member.user_id] = updated
                 if self.me is not None and member.user_id == self.me.id:
                     self.presence = updated

@@ -27,6 +27,7 @@ from ui.menus import WindowMenus
 from ui.offers import OfferBar
 from ui.side_panels import ConnectionBanner, ContactPanel, PresenceToggle
 from ui.tasks import TaskOwner, owned
+from ui.team_load_panel import install_team_load
 from ui.toast import Toast
 from ui.tools_menu import ToolsMenus
 
@@ -63,6 +64,7 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         toolbar.addWidget(QLabel(" Presence: ", self))
         toolbar.addWidget(self.presence)
+        toolbar.addWidget(self.presence.note)
         toolbar.addSeparator()
         toolbar.addWidget(self.who)
         toolbar.addSeparator()
@@ -148,6 +150,8 @@ class MainWindow(QMainWindow):
         self._shortcuts()
         self.store.observe(self._on_change)
         self.menus.show_role(self.store.me.role if self.store.me else None)
+        # Supervisors and admins get the Team load dock and "View > Team load"; agents never.
+        install_team_load(self, session)
         self._update_counts()
 
     def _shortcuts(self) -> None:

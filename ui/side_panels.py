@@ -39,6 +39,10 @@ class PresenceToggle(QComboBox):
         self.session = session
         self.setAccessibleName("Presence")
         self.addItems([s.title() for s in STATUSES])
+        # Says who set the presence when it was not the user ("Set to Away by Sam").
+        self.note = QLabel("", parent)
+        self.note.setObjectName("presenceNote")
+        self.note.setAccessibleName("Who set your presence")
         self._showing = False
         self.activated.connect(self._chosen)
         session.store.observe(self._on_change)
@@ -54,6 +58,18 @@ class PresenceToggle(QComboBox):
         self._showing = True
         self.setCurrentIndex(STATUSES.index(status))
         self._showing = False
+        me = self.session.store.me
+        set_by = presence.set_by if presence else None
+        if set_by is not None and (me is None or set_by != me.id):
+            known = set_by in self.session.store.team
+            who = self.session.store.member_name(set_by) if known else "a supervisor"
+            text = f"Set to {status.title()} by {who}"
+            self.note.setText(f"  {text}  ")
+            self.setToolTip(f"{text}. Choose a presence to change it.")
+        else:
+            # Emptied, not hidden: a toolbar manages the visibility of the widgets it holds.
+            self.note.setText("")
+            self.setToolTip("Your presence, as the server sees it")
 
     @owned
     async def _chosen(self, index: int) -> None:

@@ -22,6 +22,7 @@ REASONS = {
     "auto_assigned_round_robin": "Assigned to {owner} (round robin).",
     "auto_assigned_least_open": "Assigned to {owner} (fewest open conversations).",
     "transferred": "Transferred by {actor} to {owner}.",
+    "moved_on_by_supervisor": "Moved on by {actor} to the shared inbox, away from {rep}.",
 }
 
 
@@ -56,6 +57,10 @@ def describe(entry: TimelineEntry, names: dict[str, str], me: str | None) -> str
     )
     if text.startswith("Sent to you") and entry.reason == "dedicated_available":
         text = "Sent to you: you are this customer's account rep and were online."
+    forced_by = entry.details.get("forced_by")
+    if isinstance(forced_by, str) and entry.reason != "moved_on_by_supervisor":
+        # A supervisor set the rep away or offline: say who, the step would read as chance.
+        text = f"{text.rstrip('.')} (forced by {name(forced_by)})."
     return f"{clock(entry.at)}  {text}"
 
 

@@ -29,6 +29,7 @@ def update_settings(tx: Tx, patch: dict[str, Any]) -> Settings:
         presence_grace_seconds=patch.get("presence_grace_seconds", old.presence_grace_seconds),
         channels=channels,
         phone_region=region,
+        silent_after_minutes=patch.get("silent_after_minutes", old.silent_after_minutes),
     )
     if new == old:
         return old

@@ -66,6 +66,9 @@ class Presence:
     connections: int = 0
     # When the grace period after the last connection dropped ends (then: offline).
     offline_at: float | None = None
+    # The supervisor who set this status, when it was not the user (kept in memory only: a
+    # restart forgets who, never the status itself).
+    set_by: str | None = None
 
 
 @dataclass(slots=True)
@@ -214,3 +217,6 @@ class Settings:
     channels: dict[Channel, ChannelSettings] = field(default_factory=default_channels)
     # The region of phone numbers typed without a country code (ISO 3166 alpha-2).
     phone_region: str = "US"
+    # An online agent holding a claimed conversation whose customer has waited this long for a
+    # reply shows as "silent" in team load.
+    silent_after_minutes: int = 10

@@ -6,12 +6,14 @@ from routing_server.engine.model import Presence, Status, User
 from routing_server.engine.tx import Tx
 
 
-def set_presence(tx: Tx, user: User, status: Status) -> Presence:
-    """Set a user's presence; setting the same status again changes nothing."""
+def set_presence(tx: Tx, user: User, status: Status, set_by: str | None = None) -> Presence:
+    """Set a user's presence (`set_by`: the supervisor who did, if not the user themselves);
+    setting the same status again changes nothing."""
     presence = tx.state.presence[user.id]
     if presence.status != status:
         presence.status = status
         presence.since = tx.now
+        presence.set_by = set_by
         tx.touch_presence(presence)
         tx.state.arm_presence(presence)
     return presence
@@ -42,5 +44,6 @@ def expire(tx: Tx, presence: Presence) -> None:
     if presence.status != "offline":
         presence.status = "offline"
         presence.since = tx.now
+        presence.set_by = None
         tx.touch_presence(presence)
         tx.state.arm_presence(presence)

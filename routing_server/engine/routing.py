@@ -99,14 +99,16 @@ def normal_routing(
     *,
     outcome: str | None = None,
     rep: str | None = None,
+    **details: object,
 ) -> None:
     """Into the team's shared inbox; `settle` then assigns it if the team auto-assigns.
 
-    The timeline step names the dedicated agent it leaves (or passed over) in `details.rep`.
+    The timeline step names the dedicated agent it leaves (or passed over) in `details.rep`;
+    further `details` (who forced the move) are recorded with it.
     """
     if rep is None and conv.state in ("priority", "waiting"):
         rep = conv.assigned_to
-    _move(tx, conv, "shared", None, reason, actor_id, outcome=outcome, rep=rep)
+    _move(tx, conv, "shared", None, reason, actor_id, outcome=outcome, rep=rep, **details)
     conv.was_shared = True
 
 
@@ -125,6 +127,7 @@ def _move(
     *,
     outcome: str | None = None,
     rep: str | None = None,
+    **extra: object,
 ) -> None:
     """One routing step: the new state, no pending deadline, and a timeline entry."""
     tx.touch(conv)
@@ -142,6 +145,7 @@ def _move(
         details["outcome"] = outcome
     if rep is not None:
         details["rep"] = rep
+    details.update(extra)
     tx.timeline(conv, state, reason, actor_id, **details)
 
 

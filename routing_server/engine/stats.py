@@ -24,6 +24,13 @@ class TeamDay:
         """The median time from a conversation's start to its claim, today."""
         return statistics.median(self.seconds_to_claim) if self.seconds_to_claim else None
 
+    @property
+    def rep_adherence_percent(self) -> float | None:
+        """Of today's priority conversations that left priority by claim or by timeout, the
+        share the rep claimed in time (percent); None before any did either."""
+        decided = self.claimed_from_priority + self.shared_after_timeout
+        return round(100.0 * self.claimed_from_priority / decided, 1) if decided else None
+
 
 @dataclass
 class DailyStats:

@@ -7,9 +7,13 @@ from routing_server.handlers import (
     gateway,
     groups,
     session,
+    supervision,
     sync,
     uploads,
     users,
 )
 
-__all__ = ["admin", "agent", "contacts", "gateway", "groups", "session", "sync", "uploads", "users"]
+__all__ = [
+    "admin", "agent", "contacts", "gateway", "groups", "session", "supervision", "sync",
+    "uploads", "users",
+]  # fmt: skip

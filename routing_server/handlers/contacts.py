@@ -140,13 +140,11 @@ async def handle_preview_rep_change(
     preview = rep_preview.preview_rep_change(
         core.state, caller(conn), contact, req.account_rep_id, req.priority_notifications
     )
-    keys = ("priority", "waiting", rep_preview.TO_NEW_REP, rep_preview.WAITS_FOR_NEW_REP,
-            rep_preview.NORMAL_ROUTING, rep_preview.UNCHANGED)  # fmt: skip
     return p.RepChangePreviewResult(
         preview=p.RepChangePreview(
             changes_routing=preview.changes_routing,
             conversations=[
-                p.RepChangeConversation(
+                p.PreviewConversation(
                     conversation_id=conv.id,
                     channel=conv.channel,
                     state=conv.state,
@@ -155,7 +153,17 @@ async def handle_preview_rep_change(
                 )
                 for conv, effect in preview.visible
             ],
-            private={key: preview.private.get(key, 0) for key in keys},
+            private={
+                key: preview.private.get(key, 0)
+                for key in (
+                    "priority",
+                    "waiting",
+                    rep_preview.TO_NEW_REP,
+                    rep_preview.WAITS_FOR_NEW_REP,
+                    rep_preview.NORMAL_ROUTING,
+                    rep_preview.UNCHANGED,
+                )
+            },
             hidden=preview.hidden,
         )
     )

@@ -12,5 +12,5 @@ async def handle_import_upload(conn: Connection, req: p.ImportUpload) -> p.Uploa
     """Store one chunk; the result says how much of the file the server holds."""
     upload = conn.uploads.receive(req.upload_id, req.offset, req.data)
     return p.UploadResult(
-        upload=p.UploadInfo(upload_id=upload.id, received=upload.chars, bytes=upload.bytes)
+        upload=p.Upload(upload_id=upload.id, received=upload.chars, bytes=upload.bytes)
     )

@@ -251,6 +251,7 @@ def settings_data(s: Settings) -> dict[str, Any]:
         "sharing_enabled": s.sharing_enabled,
         "presence_grace_seconds": s.presence_grace_seconds,
         "phone_region": s.phone_region,
+        "silent_after_minutes": s.silent_after_minutes,
         "channels": {
             ch: {
                 "dedicated_routing": c.dedicated_routing,
@@ -268,6 +269,7 @@ def settings_from(data: Mapping[str, Any]) -> Settings:
         sharing_enabled=data["sharing_enabled"],
         presence_grace_seconds=data["presence_grace_seconds"],
         phone_region=data.get("phone_region", "US"),
+        silent_after_minutes=data.get("silent_after_minutes", 10),
     )
     for ch, c in data["channels"].items():
         result.channels[ch] = ChannelSettings(**c)

@@ -29,3 +29,18 @@ def test_a_step_away_from_the_rep_names_the_rep() -> None:
         "In the shared inbox: the account rep became unavailable."
     )
     assert "someone" not in describe(step("dedicated_unavailable"), names, None)
+
+
+def test_steps_a_supervisor_forced_name_the_supervisor() -> None:
+    """A step caused by a supervisor's action says who: "forced by Sam", "Moved on by Sam"."""
+    names = {"u_ana": "Ana", "u_sam": "Sam"}
+    forced = step("dedicated_went_unavailable", rep="u_ana", forced_by="u_sam")
+    assert describe(forced, names, "u_ben").endswith(
+        "the account rep Ana became unavailable (forced by Sam)."
+    )
+    moved = step("moved_on_by_supervisor", rep="u_ana", forced_by="u_sam").model_copy(
+        update={"actor_id": "u_sam"}
+    )
+    assert describe(moved, names, "u_ana").endswith(
+        "Moved on by Sam to the shared inbox, away from you."
+    )
