@@ -27,7 +27,7 @@ from ui.menus import WindowMenus
 from ui.offers import OfferBar
 from ui.side_panels import ConnectionBanner, ContactPanel, PresenceToggle
 from ui.tasks import TaskOwner
-from ui.team_load_panel import install_team_load
+from ui.team_load_dock import install_team_load
 from ui.tools_menu import ToolsMenus
 from ui.window_toasts import WindowToasts
 

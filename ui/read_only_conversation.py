@@ -23,9 +23,8 @@ from PySide6.QtWidgets import (
 from inbox_protocol import Conversation, Message, TimelineEntry
 from sync.session import SyncSession
 from ui.tasks import owner_of
+from ui.team_load_model import CHANNEL_NAMES
 from ui.timeline_text import clock, describe, headline
-
-CHANNEL_NAMES = {"sms": "SMS", "email": "E-mail", "chat": "Chat", "web_form": "Web form"}
 
 
 class ReadOnlyConversationDialog(QDialog):

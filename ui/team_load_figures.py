@@ -1,4 +1,5 @@
-"""Small painted pieces of the team-load panel: the team's figures and the load bar."""
+"""Small pieces of the team-load panel: the team's figures, the load bar, and the content's
+box and layout."""
 
 from __future__ import annotations
 
@@ -178,3 +179,21 @@ class LoadBarDelegate(QStyledItemDelegate):
         """Room for a short bar and its figures."""
         hint = super().sizeHint(option, index)
         return QSize(max(hint.width(), 110), hint.height())
+
+
+class PanelBody(QWidget):
+    """The panel's content: it asks for no more than its minimum, so that the scroll area
+    fills the dock with it and scrolls only below that minimum."""
+
+    def sizeHint(self) -> QSize:
+        """As small as it may be."""
+        return self.minimumSizeHint()
+
+
+class FlatLayout(QVBoxLayout):
+    """The content's layout, without height-for-width: the scroll area would otherwise size
+    the content by its wrapped labels' preferred heights (taller than the dock) and scroll."""
+
+    def hasHeightForWidth(self) -> bool:
+        """Never: the content takes the dock's height."""
+        return False

@@ -87,6 +87,27 @@ def status_dot(status: str) -> QIcon:
     return icon
 
 
+CHANNEL_NAMES = {"sms": "SMS", "email": "E-mail", "chat": "Chat", "web_form": "Web form"}
+
+
+def agent_lines(agent: AgentLoad, now: float) -> list[tuple[str, str | None]]:
+    """The lines of an agent's work list, with the conversation each opens (None: a line that
+    opens nothing). Priority work is only counted and aged: it is private to the rep."""
+    lines: list[tuple[str, str | None]] = []
+    for conv in agent.claimed:
+        channel = CHANNEL_NAMES.get(conv.channel, conv.channel)
+        waiting = conv.awaiting_reply_since
+        tail = f"customer waiting {age(waiting, now)}" if waiting else "answered"
+        lines.append((f"{conv.contact_name} · {channel} · {tail}", conv.conversation_id))
+    if agent.priority:
+        oldest = age(agent.oldest_priority_since, now)
+        lines.append((f"{agent.priority} priority, oldest {oldest} — private to "
+                      f"{agent.display_name} until claimed or shared", None))  # fmt: skip
+    if not lines:
+        lines.append((f"{agent.display_name} holds no conversations right now.", None))
+    return lines
+
+
 class TeamLoadModel(QAbstractTableModel):
     """The agents of one team load, in the server's order (by name)."""
 

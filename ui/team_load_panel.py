@@ -8,8 +8,7 @@ import time
 from collections.abc import Coroutine
 from typing import Any
 
-from PySide6.QtCore import QPoint, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -19,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMainWindow,
     QMenu,
     QPushButton,
     QScrollArea,
@@ -34,11 +32,11 @@ from inbox_protocol import AgentLoad, TeamLoad
 from routing_client.client import LinkState
 from sync.session import SyncSession
 from sync.store import Change
-from ui.read_only_conversation import CHANNEL_NAMES, ReadOnlyConversationDialog
+from ui.read_only_conversation import ReadOnlyConversationDialog
 from ui.tasks import owner_of
 from ui.team_load_charts import LoadChart, QueueChart
-from ui.team_load_figures import LoadBarDelegate, TeamFigures
-from ui.team_load_model import Column, TeamLoadModel, age
+from ui.team_load_figures import FlatLayout, LoadBarDelegate, PanelBody, TeamFigures
+from ui.team_load_model import Column, TeamLoadModel, agent_lines
 
 STAFF = ("supervisor", "admin")
 ConversationRole = Qt.ItemDataRole.UserRole + 10
@@ -58,7 +56,7 @@ class TeamLoadPanel(QDockWidget):
         self.team_id: str | None = None
         self.dialogs: list[ReadOnlyConversationDialog] = []
 
-        body = _Body(self)
+        body = PanelBody(self)
         self.team_picker = QComboBox(body)
         self.team_picker.setAccessibleName("Team")
         self.team_picker.activated.connect(self._team_picked)
@@ -123,7 +121,7 @@ class TeamLoadPanel(QDockWidget):
         top.addWidget(QLabel("Team:", self.picker_row))
         top.addWidget(self.team_picker)
         top.addStretch(1)
-        layout = _FlatLayout(body)
+        layout = FlatLayout(body)
         layout.setContentsMargins(6, 2, 6, 6)
         layout.setSpacing(4)
         layout.addWidget(self.picker_row)
@@ -299,26 +297,16 @@ class TeamLoadPanel(QDockWidget):
             return
         self.agent_title.setText(f"{agent.display_name}: {agent.open} claimed, "
                                  f"{agent.priority} priority, {agent.waiting} waiting")  # fmt: skip
-        for conv in agent.claimed:
-            channel = CHANNEL_NAMES.get(conv.channel, conv.channel)
-            waiting = conv.awaiting_reply_since
-            tail = f"customer waiting {age(waiting, _now())}" if waiting else "answered"
-            item = QListWidgetItem(f"{conv.contact_name} · {channel} · {tail}")
-            item.setData(ConversationRole, conv.conversation_id)
-            item.setToolTip("Double-click to read it (read only)")
+        for text, conversation_id in agent_lines(agent, _now()):
+            item = QListWidgetItem(text)
+            if conversation_id is None:
+                item.setFlags(Qt.ItemFlag.NoItemFlags)  # a count, not something to open
+            else:
+                item.setData(ConversationRole, conversation_id)
+                item.setToolTip("Double-click to read it (read only)")
             self.claimed.addItem(item)
-            if conv.conversation_id == keep:
+            if conversation_id is not None and conversation_id == keep:
                 self.claimed.setCurrentItem(item)
-        if agent.priority:
-            oldest = age(agent.oldest_priority_since, _now())
-            item = QListWidgetItem(f"{agent.priority} priority, oldest {oldest} — private to "
-                                   f"{agent.display_name} until claimed or shared")  # fmt: skip
-            item.setFlags(Qt.ItemFlag.NoItemFlags)
-            self.claimed.addItem(item)
-        if self.claimed.count() == 0:
-            item = QListWidgetItem(f"{agent.display_name} holds no conversations right now.")
-            item.setFlags(Qt.ItemFlag.NoItemFlags)
-            self.claimed.addItem(item)
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -437,68 +425,5 @@ class TeamLoadPanel(QDockWidget):
             dialog.close()
 
 
-class _Body(QWidget):
-    """The panel's content: it asks for no more than its minimum, so that the scroll area
-    fills the dock with it and scrolls only below that minimum."""
-
-    def sizeHint(self) -> QSize:
-        """As small as it may be."""
-        return self.minimumSizeHint()
-
-
-class _FlatLayout(QVBoxLayout):
-    """The content's layout, without height-for-width: the scroll area would otherwise size
-    the content by its wrapped labels' preferred heights (taller than the dock) and scroll."""
-
-    def hasHeightForWidth(self) -> bool:
-        """Never: the content takes the dock's height."""
-        return False
-
-
 def _now() -> float:
     return time.time()
-
-
-def install_team_load(window: QMainWindow, session: SyncSession) -> None:
-    """Give a supervisor's or admin's window the Team load dock and "View > Team load" once
-    the server says who signed in; an agent's window never gets either."""
-    state: dict[str, TeamLoadPanel] = {}
-
-    def on_change(change: Change) -> None:
-        me = session.store.me
-        if change.kind != "reset" or me is None or me.role not in STAFF or state:
-            return
-        panel = TeamLoadPanel(session, window)
-        state["panel"] = panel
-        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, panel)
-        # A supervisor opens the app to watch the team: the panel gets most of the height
-        # (once the window has laid the dock out, or the request is lost).
-        QTimer.singleShot(
-            0,
-            lambda: window.resizeDocks(
-                [panel], [int(window.height() * 0.62)], Qt.Orientation.Vertical
-            ),
-        )
-        view = next(
-            (a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "View"),
-            None,
-        )
-        menu = view if isinstance(view, QMenu) else window.menuBar().addMenu("&View")
-        # Not the dock's own toggle action: that one is named after its (changing) title.
-        toggle = QAction("Team load", window)
-        toggle.setCheckable(True)
-        toggle.setChecked(True)
-        toggle.setShortcut("Ctrl+Shift+L")
-        toggle.toggled.connect(panel.setVisible)
-        # Closed with its own button: untick. (Not hidden with the window: isHidden is explicit.)
-        panel.visibilityChanged.connect(lambda _: toggle.setChecked(not panel.isHidden()))
-        menu.addAction(toggle)
-        # The View menu hides while empty; it has an entry now.
-        menu.menuAction().setVisible(True)
-        # A MainWindow says when it closes: stop the panel's tasks and dialogs first.
-        closed = getattr(window, "closed", None)
-        if closed is not None:
-            closed.connect(panel.shutdown)
-
-    session.store.observe(on_change)
-    on_change(Change("reset"))
