@@ -16,20 +16,20 @@ async def handle_login(conn: Connection, req: p.Login) -> p.LoginResult:
     now = ctx.core.clock()
     if ctx.login_failures.exceeded(req.username, now):
         raise EngineError("rate_limited", "too many failed logins; wait a minute")
-    creds = await ctx.core.storage.credentials(req.username)
-    ok = await ctx.logins.run(
-        conn.source, auth.verify_password, creds.password_hash if creds else None, req.password
-    )
-    if not ok or creds is None:
-        ctx.login_failures.hit(req.username, now)
-        raise EngineError("invalid_credentials", "wrong username or password")
-    ctx.login_failures.clear(req.username)
-    user = await ctx.core.ensure_user(creds.user_id)
-    if user is None or user.disabled:
-        raise EngineError("forbidden", "this account is disabled")
-    if creds.password_hash and auth.needs_rehash(creds.password_hash):
-        new_hash = await ctx.logins.run(conn.source, auth.hash_password, req.password)
-        await ctx.core.storage.set_password_hash(user.id, new_hash)
+    with ctx.logins.admit(conn.source):  # the read too: a flood queues here, not at the database
+        creds = await ctx.core.storage.credentials(req.username)
+        hashed = creds.password_hash if creds else None
+        ok = await ctx.logins.work(auth.verify_password, hashed, req.password)
+        if not ok or creds is None:
+            ctx.login_failures.hit(req.username, now)
+            raise EngineError("invalid_credentials", "wrong username or password")
+        ctx.login_failures.clear(req.username)
+        user = await ctx.core.ensure_user(creds.user_id)
+        if user is None or user.disabled:
+            raise EngineError("forbidden", "this account is disabled")
+        if creds.password_hash and auth.needs_rehash(creds.password_hash):
+            new_hash = await ctx.logins.work(auth.hash_password, req.password)
+            await ctx.core.storage.set_password_hash(user.id, new_hash)
     token, token_hash = auth.new_token()
     expires = now + auth.TOKEN_LIFETIME
     await ctx.core.storage.save_token(token_hash, user.id, now, expires)

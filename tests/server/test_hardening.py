@@ -162,9 +162,6 @@ async def test_a_bad_frame_flood_closes_promptly(harness: Harness) -> None:
     assert time.monotonic() - start < 3
 
 
-# SQLite only: on PostgreSQL the flood's credential reads queue for the connection pool before
-# the argon2 gate, which on a machine as loaded as this one's shared CI took past the bound (noted).
-@pytest.mark.sqlite_only
 async def test_a_login_flood_does_not_lock_out_a_user(tmp_path: Path) -> None:
     """60 connections from one address sending logins for random usernames back to back; a
     user from another address still signs in, promptly, with their password."""
