@@ -5,12 +5,14 @@ is marked `sqlite_only`."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 
 from tests.postgres import PostgresCluster
 from tests.server import harness
+from tests.server.harness import FakeClock, Harness, start_harness
 
 BACKENDS = ("sqlite", "postgresql")
 
@@ -38,3 +40,13 @@ def backend(request: pytest.FixtureRequest) -> Iterator[str]:
         yield name
     finally:
         harness.postgres_database = None
+
+
+@pytest.fixture
+async def timed(tmp_path: Path) -> AsyncIterator[Harness]:
+    """A server on a fake clock."""
+    h = await start_harness(tmp_path, clock=FakeClock())
+    try:
+        yield h
+    finally:
+        await h.close()

@@ -190,6 +190,13 @@ async def start_harness(
     return Harness(server, db, url, server_config, clock)
 
 
+async def uid(h: Harness, username: str) -> str:
+    """A user's id."""
+    creds = await h.storage.credentials(username)
+    assert creds is not None
+    return creds.user_id
+
+
 async def drain(client: RpcClient) -> list[Any]:
     """Every event already received (without waiting)."""
     events = []

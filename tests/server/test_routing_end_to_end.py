@@ -3,30 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from routing_client.rpc import RequestFailed, RpcClient
-from tests.server.harness import FakeClock, Harness, drain, start_harness, wait_for_event
-
-
-@pytest.fixture
-async def timed(tmp_path: Path) -> AsyncIterator[Harness]:
-    """A server on a fake clock."""
-    h = await start_harness(tmp_path, clock=FakeClock())
-    try:
-        yield h
-    finally:
-        await h.close()
-
-
-async def uid(h: Harness, username: str) -> str:
-    creds = await h.storage.credentials(username)
-    assert creds is not None
-    return creds.user_id
+from tests.server.harness import FakeClock, Harness, drain, start_harness, uid, wait_for_event
 
 
 async def team(h: Harness) -> dict[str, Any]:

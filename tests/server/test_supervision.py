@@ -3,26 +3,14 @@ work on, and the team-load fields the panel reads."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from routing_client.rpc import RequestFailed
 from routing_server import admin
-from tests.server.harness import FakeClock, Harness, start_harness, wait_for_event
+from tests.server.harness import Harness, wait_for_event
 from tests.server.test_routing_end_to_end import customer_of, team
-
-
-@pytest.fixture
-async def timed(tmp_path: Path) -> AsyncIterator[Harness]:
-    """A server on a fake clock."""
-    h = await start_harness(tmp_path, clock=FakeClock())
-    try:
-        yield h
-    finally:
-        await h.close()
 
 
 def agent_row(load: dict[str, Any], user_id: str) -> dict[str, Any]:
