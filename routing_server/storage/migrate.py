@@ -8,6 +8,7 @@ by a newer server and is refused, never changed.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from alembic import command
@@ -29,8 +30,9 @@ def _config(conn: Connection) -> Config:
     return config
 
 
+@functools.cache
 def head_revision() -> str:
-    """The newest revision this server knows."""
+    """The newest revision this server knows (read once: the revisions ship with the server)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     head = ScriptDirectory.from_config(config).get_current_head()
