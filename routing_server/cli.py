@@ -155,6 +155,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "migrate-db":
             if not is_url(args.source):
+                if not Path(args.source).is_file():
+                    raise admin.AdminError(f"--from {args.source}: no such database file")
                 with database_lock(args.source):
                     return asyncio.run(_migrate_db(args))
             return asyncio.run(_migrate_db(args))

@@ -85,6 +85,16 @@ async def _cli(*args: str) -> tuple[int, str, str]:
     return proc.returncode, out.decode(), err.decode()
 
 
+async def test_migrate_db_from_a_missing_file_is_refused(tmp_path: Path) -> None:
+    """A `--from` file that does not exist is a one-line error and exit 2, and no empty
+    database is made in its place."""
+    missing = tmp_path / "nope.sqlite3"
+    code, _, err = await _cli("migrate-db", "--from", str(missing), "--to", "postgresql://x@h/y")
+    assert code == 2
+    assert err.strip() == f"inbox-server: error: --from {missing}: no such database file"
+    assert not missing.exists()
+
+
 @pytest.mark.slow
 async def test_migrate_db_moves_a_team_from_sqlite_to_postgresql(
     tmp_path: Path, postgres_cluster: PostgresCluster
