@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import sys
-from collections.abc import Callable
 from pathlib import Path
 
-import qasync
 from PySide6.QtWidgets import QApplication, QWidget
+from shot_support import run, until
 
 from desktop_app.controller import AppController
 from desktop_app.credentials import CredentialStore
@@ -25,13 +23,6 @@ from desktop_app.theme import app_icon, apply_theme
 from ui.main_window import MainWindow
 
 THEMES = ("light", "dark")
-
-
-async def until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
-    """Wait (polling: the app has no event for it) until `condition` holds."""
-    async with asyncio.timeout(timeout):
-        while not condition():  # noqa: ASYNC110
-            await asyncio.sleep(0.1)
 
 
 async def snap(app: QApplication, window: QWidget, out: Path, name: str) -> None:
@@ -104,13 +95,5 @@ async def sign_in_error(app: QApplication, controller: AppController, out: Path)
     dialog.close()
 
 
-def main() -> None:
-    """Save the screenshots into the folder named on the command line."""
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
-    out.mkdir(parents=True, exist_ok=True)
-    QApplication.instance() or QApplication(["screenshots"])
-    qasync.run(shoot(out))
-
-
 if __name__ == "__main__":
-    main()
+    run(shoot)

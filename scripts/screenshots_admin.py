@@ -7,13 +7,11 @@ Run: QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots_admin.py doc
 from __future__ import annotations
 
 import asyncio
-import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
-import qasync
 from PySide6.QtWidgets import QApplication, QWidget
+from shot_support import run, until
 
 from desktop_app.controller import AppController
 from desktop_app.credentials import CredentialStore
@@ -21,13 +19,6 @@ from desktop_app.demo import DemoServer, start_demo
 from desktop_app.preferences import Preferences
 from desktop_app.theme import app_icon, apply_theme
 from ui.main_window import MainWindow
-
-
-async def until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
-    """Wait (polling: nothing signals these moments) until `condition` holds."""
-    async with asyncio.timeout(timeout):
-        while not condition():  # noqa: ASYNC110
-            await asyncio.sleep(0.05)
 
 
 async def both_sizes(widget: QWidget, out: Path, name: str, theme: str) -> None:
@@ -138,13 +129,5 @@ async def _make_group(groups: object, windows: dict[str, MainWindow]) -> None:
     assert await groups.save()
 
 
-def main() -> None:
-    """Save the screenshots into the folder named on the command line."""
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
-    out.mkdir(parents=True, exist_ok=True)
-    QApplication.instance() or QApplication(["screenshots"])
-    qasync.run(shoot(out))
-
-
 if __name__ == "__main__":
-    main()
+    run(shoot)

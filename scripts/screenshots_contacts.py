@@ -7,13 +7,11 @@ Run: QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots_contacts.py 
 from __future__ import annotations
 
 import asyncio
-import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
-import qasync
 from PySide6.QtWidgets import QApplication, QWidget
+from shot_support import run, until
 
 from desktop_app.controller import AppController
 from desktop_app.credentials import CredentialStore
@@ -34,13 +32,6 @@ PREVIEW_CSV = (
     "Ines Duarte,+15551230005,ines@example.com,nobody,X\n"
     "Omar Haddad,+15551230006,omar@example.com,sam,\n"
 )
-
-
-async def until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
-    """Wait (polling) until `condition` holds."""
-    async with asyncio.timeout(timeout):
-        while not condition():  # noqa: ASYNC110
-            await asyncio.sleep(0.1)
 
 
 async def settle(widget: QWidget, size: tuple[int, int]) -> None:
@@ -94,13 +85,5 @@ async def shoot(out: Path) -> None:
             await demo.stop()
 
 
-def main() -> None:
-    """Save the screenshots into the folder named on the command line."""
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
-    out.mkdir(parents=True, exist_ok=True)
-    QApplication.instance() or QApplication(["screenshots"])
-    qasync.run(shoot(out))
-
-
 if __name__ == "__main__":
-    main()
+    run(shoot)

@@ -7,13 +7,11 @@ Run: QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/team_load_screenshots.py
 from __future__ import annotations
 
 import asyncio
-import sys
-from collections.abc import Callable
 from pathlib import Path
 
-import qasync
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QApplication
+from shot_support import run, until
 
 from desktop_app.controller import AppController
 from desktop_app.credentials import CredentialStore
@@ -22,13 +20,6 @@ from desktop_app.preferences import Preferences
 from desktop_app.theme import app_icon, apply_theme
 from ui.main_window import MainWindow
 from ui.team_load_panel import TeamLoadPanel
-
-
-async def until(condition: Callable[[], bool], timeout: float = 120.0) -> None:
-    """Wait (polling: the app has no event for it) until `condition` holds."""
-    async with asyncio.timeout(timeout):
-        while not condition():  # noqa: ASYNC110
-            await asyncio.sleep(0.2)
 
 
 def busy(panel: TeamLoadPanel) -> bool:
@@ -108,13 +99,5 @@ async def shoot(out: Path) -> None:
         await demo.stop()
 
 
-def main() -> None:
-    """Save the screenshots into the folder named on the command line."""
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
-    out.mkdir(parents=True, exist_ok=True)
-    QApplication.instance() or QApplication(["team-load-screenshots"])
-    qasync.run(shoot(out))
-
-
 if __name__ == "__main__":
-    main()
+    run(shoot)

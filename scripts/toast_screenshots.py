@@ -7,26 +7,17 @@ Run: QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/toast_screenshots.py doc
 from __future__ import annotations
 
 import asyncio
-import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
+from shot_support import run, until
 
 from desktop_app.controller import AppController
 from desktop_app.credentials import CredentialStore
 from desktop_app.demo import start_demo
 from desktop_app.preferences import Preferences
-from desktop_app.qt_loop import QtLoop
 from desktop_app.theme import app_icon, apply_theme
 from ui.main_window import MainWindow
-
-
-async def until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
-    """Wait (polling: the app has no event for it) until `condition` holds."""
-    async with asyncio.timeout(timeout):
-        while not condition():  # noqa: ASYNC110
-            await asyncio.sleep(0.1)
 
 
 async def shoot(out: Path) -> None:
@@ -70,14 +61,5 @@ async def shoot(out: Path) -> None:
         await demo.stop()
 
 
-def main() -> None:
-    """Save the screenshots into the folder named on the command line."""
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
-    out.mkdir(parents=True, exist_ok=True)
-    app = QApplication.instance() or QApplication(["screenshots"])
-    with asyncio.Runner(loop_factory=lambda: QtLoop(app)) as runner:
-        runner.run(shoot(out))
-
-
 if __name__ == "__main__":
-    main()
+    run(shoot)
