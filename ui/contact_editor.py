@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inbox_protocol import Contact, HistoryEntry
+from inbox_protocol import Contact
 from sync.session import SyncSession
 from sync.store import Change
 from ui.contact_list_delegate import HistoryRowDelegate
-from ui.history_text import describe_history, when
+from ui.history_text import history_lines
 
 PHONE = re.compile(r"^\+?[0-9][0-9 ().-]{1,30}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
@@ -220,12 +220,8 @@ class ContactEditor(QWidget):
     def show_history(self, history: list[dict[str, Any]]) -> None:
         """The timeline, newest first."""
         self.history.clear()
-        name = self.session.store.member_name
-        entries = [HistoryEntry.model_validate(h) for h in history]
-        for entry in reversed(entries):
-            self.history.addItem(f"{when(entry)}\n{describe_history(entry, name)}")
-        if not entries and self.contact is not None:
-            self.history.addItem("No account rep changes yet.")
+        if history or self.contact is not None:
+            self.history.addItems(history_lines(history, self.session.store.member_name))
 
     def revert(self) -> None:
         """Put back the contact as the server last said."""

@@ -1,8 +1,9 @@
-"""A contact's assignment history in plain words, for the contacts window's timeline."""
+"""A contact's assignment history in plain words, for the contacts window and the contact panel."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from inbox_protocol import HistoryEntry
 
@@ -43,3 +44,12 @@ def describe_history(entry: HistoryEntry, name: Names) -> str:
 def when(entry: HistoryEntry) -> str:
     """The entry's local date and time ("2 Dec 14:05")."""
     return entry.at.astimezone().strftime("%-d %b %Y, %H:%M")
+
+
+NO_HISTORY = "No account rep changes yet."
+
+
+def history_lines(history: list[dict[str, Any]], name: Names) -> list[str]:
+    """Each entry as its time above its sentence, newest first; one line saying so when empty."""
+    entries = [HistoryEntry.model_validate(h) for h in history]
+    return [f"{when(e)}\n{describe_history(e, name)}" for e in reversed(entries)] or [NO_HISTORY]

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
@@ -16,14 +14,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inbox_protocol import Contact, HistoryEntry
+from inbox_protocol import Contact
 from routing_client.client import LinkState
 from sync.session import SyncSession
 from sync.store import Change
 from ui.avatars import presence_dot
+from ui.contact_list_delegate import HistoryRowDelegate
+from ui.history_text import history_lines
 from ui.reassign_dialog import ReassignStrip
 from ui.tasks import owned, owner_of
-from ui.timeline_text import clock
 
 STATUSES = ("online", "away", "offline")
 
@@ -124,17 +123,6 @@ class ConnectionBanner(QLabel):
         return "" if self.isHidden() else self.text()
 
 
-def history_about(details: dict[str, Any], name_of: Callable[[str], str]) -> str:
-    """Whom or what a history entry is about: " → Ben", " → Ana, Ben", " (Key accounts)"."""
-    if details.get("user_id"):
-        return f" → {name_of(str(details['user_id']))}"
-    if details.get("user_ids"):
-        return " → " + ", ".join(name_of(str(uid)) for uid in details["user_ids"])
-    if details.get("group_name"):
-        return f" ({details['group_name']})"
-    return ""
-
-
 class ContactPanel(QWidget):
     """The contact of the open conversation: rep, priority notifications and history."""
 
@@ -150,6 +138,7 @@ class ContactPanel(QWidget):
         self.history = QListWidget(self)
         self.history.setAccessibleName("Assignment history")
         self.history.setWordWrap(True)
+        self.history.setItemDelegate(HistoryRowDelegate(self.history))
         self.setObjectName("contactPanel")
         for value in (self.name, self.handle, self.rep, self.priority):
             value.setObjectName("contactValue")  # the theme sets values apart from labels
@@ -197,13 +186,6 @@ class ContactPanel(QWidget):
         self.reassign.show_contact(contact)
         self.priority.setText("on" if contact.priority_notifications else "off")
         if history is not None:
+            # The same sentences as the contacts window's timeline (ui/history_text.py).
             self.history.clear()
-            for raw_entry in history:
-                entry = HistoryEntry.model_validate(raw_entry)
-                who = store.member_name(entry.actor_id) if entry.actor_id else "system"
-                about = history_about(entry.details, store.member_name)
-                what = entry.kind.replace("_", " ")
-                source = entry.source.replace("_", " ")
-                self.history.addItem(
-                    f"{clock(entry.at)}  {what}{about}\n        {source}, by {who}"
-                )
+            self.history.addItems(history_lines(history, store.member_name))

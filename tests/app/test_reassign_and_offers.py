@@ -10,9 +10,9 @@ from pytestqt.qtbot import QtBot
 
 from tests.app.conftest import Desk
 from tests.server.harness import until
+from ui.history_text import history_lines
 from ui.main_window import MainWindow
 from ui.offers import countdown_text
-from ui.side_panels import history_about
 
 pytestmark = pytest.mark.qt
 
@@ -107,7 +107,7 @@ async def test_a_reassignment_from_the_panel_is_offered_and_accepted_in_the_memb
     await until(lambda: strip.in_progress.isHidden() and strip.button.isEnabled())
     await until(lambda: sam.contact.rep.text() == "Ben")
     # The panel's history follows without reopening (and no fetch is left in flight).
-    await until(lambda: history_has(sam, "reassignment completed"))
+    await until(lambda: history_has(sam, "Reassignment finished"))
 
 
 def history_has(window: MainWindow, text: str) -> bool:
@@ -209,13 +209,23 @@ async def test_an_agent_sees_no_reassign_button(desk: Desk) -> None:
 
 
 def test_history_lines_name_the_people_and_the_group() -> None:
-    """A reassignment's history steps name who was offered and which group started it."""
-    names = {"u_a": "Ana", "u_b": "Ben"}.__getitem__
-    assert history_about({"user_ids": ["u_a", "u_b"]}, names) == " → Ana, Ben"
-    assert history_about({"user_id": "u_b", "how": "accepted"}, names) == " → Ben"
-    assert history_about({"group_id": "g_1", "group_name": "Key accounts"}, names) == (
-        " (Key accounts)")  # fmt: skip
-    assert history_about({}, names) == ""
+    """A reassignment's history steps name who was offered and which group started it, newest
+    first, and an empty history says so."""
+    names = {"u_a": "Ana", "u_b": "Ben", "u_s": "Sam"}.get
+
+    def entry(kind: str, **details: object) -> dict[str, object]:
+        return {"at": "2026-12-02T09:00:00Z", "kind": kind, "actor_id": "u_s",
+                "source": "reassignment_group", "details": details}  # fmt: skip
+
+    started, offered = (
+        entry("reassignment_started", group_name="Key accounts"),
+        entry("reassignment_offered", user_ids=["u_a", "u_b"]),
+    )
+    lines = history_lines([started, offered], lambda uid: names(uid or "") or "")
+    assert lines[0].endswith("Offered to Ana, Ben — by Sam, by a reassignment group.")
+    assert lines[1].endswith("Reassignment through Key accounts started — by Sam, by a "
+                             "reassignment group.")  # fmt: skip
+    assert history_lines([], lambda uid: "") == ["No account rep changes yet."]
 
 
 def test_the_countdown_reads_as_a_clock() -> None:
